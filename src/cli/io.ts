@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsSecretStore } from '../secret/aws-secret-store.ts';
+import type { SecretStore } from '../secret/secret-store.ts';
+import type { Env } from '../secret/source.ts';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** Everything a command touches outside itself, so tests run commands in-process on loopback. */
+export interface CliIo {
+  stdout: TextSink;
+  stderr: TextSink;
+  env: Env;
+  readFile(path: string): Promise<string>;
+  secretStore(region: string | undefined): SecretStore;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    readFile: (path) => readFile(path, 'utf8'),
+    secretStore: (region) => new AwsSecretStore(new SecretsManagerClient({ region, maxAttempts: 2 })),
+  };
+}
+
+export function println(sink: TextSink, text = ''): void {
+  sink.write(`${text}\n`);
+}

@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../errors/app-error.ts';
+import { processIo, println, type CliIo } from './io.ts';
+import { addSecretOptions, type CommonOptions } from './secret-options.ts';
+import type { SyncOptions } from './secrets-sync.ts';
+import { VERSION } from './version.ts';
+
+type Action<O> = (options: O, io: CliIo) => Promise<number>;
+
+/**
+ * Each command imports its implementation only when it runs, so a quick refusal (a bad
+ * secret) never pays for loading modules that another command needs.
+ */
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('benchling-webhook')
+    .description('Benchling notebook entries to Quilt packages: set up, validate, deploy and run')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const run =
+    <O>(load: () => Promise<Action<O>>) =>
+    async (options: O) =>
+      setExit(await (await load())(options, io));
+
+  const secrets = program.command('secrets').description('check and store the Benchling secret');
+  addSecretOptions(secrets.command('check'))
+    .description('parse and validate the secret from any input form; exit 1 if a field is missing')
+    .option('--json', 'print the report as JSON')
+    .action(run<CommonOptions>(async () => (await import('./secrets-check.ts')).secretsCheck));
+  addSecretOptions(secrets.command('sync'))
+    .description('validate the secret, then create or update it in Secrets Manager and record its ARN')
+    .option('--secret-name <name>', 'Secrets Manager name to write (default benchling-webhook/<profile>)')
+    .option('--json', 'print the result as JSON')
+    .action(run<SyncOptions>(async () => (await import('./secrets-sync.ts')).secretsSync));
+  return program;
+}
+
+function reportError(error: AppError, io: CliIo, json: boolean): void {
+  if (json) println(io.stdout, JSON.stringify({ error: { code: error.code, message: error.message } }));
+  println(io.stderr, `error [${error.code}]: ${error.message}`);
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 a failed check, 2 a usage error. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const quiet = ['commander.helpDisplayed', 'commander.version'];
+      return quiet.includes(error.code) ? 0 : 2;
+    }
+    if (error instanceof AppError) {
+      reportError(error, io, argv.includes('--json'));
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { UsageError } from '../errors/app-error.ts';
+import type { Env } from '../secret/source.ts';
+import type { Profile } from './profile.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+interface SettingSpec<T> {
+  /** Env var; the CLI flag is its kebab-case form (REGISTRY → --registry). */
+  env: string;
+  schema: z.ZodType<T, unknown>;
+  default?: T;
+}
+
+const text = z.string().trim().min(1);
+
+function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
+/** The runtime settings of DESIGN.md, each with its env var, parser and default. */
+export const SETTINGS = {
+  region: setting({ env: 'AWS_REGION', schema: text }),
+  registry: setting({ env: 'REGISTRY', schema: text, default: './quilt-registry' }),
+  packagePrefix: setting({ env: 'PACKAGE_PREFIX', schema: text, default: 'benchling' }),
+  packageLinkKey: setting({ env: 'PACKAGE_LINK_KEY', schema: text, default: 'experiment_id' }),
+  queue: setting({ env: 'QUEUE', schema: text, default: 'embedded' }),
+  packager: setting({ env: 'PACKAGER', schema: text, default: 'direct' }),
+  quiltCatalog: setting({ env: 'QUILT_CATALOG', schema: text }),
+  port: setting({ env: 'PORT', schema: z.coerce.number().int().min(0).max(65535), default: 8080 }),
+  logLevel: setting({ env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info' }),
+  benchlingApiUrl: setting({ env: 'BENCHLING_API_URL', schema: z.url() }),
+  benchlingJwksUrl: setting({ env: 'BENCHLING_JWKS_URL', schema: z.url() }),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
+export type Settings<K extends SettingKey> = { [P in K]: SettingValue<P> | undefined };
+export type SettingOrigin = 'flag' | 'env' | 'profile' | 'default' | 'unset';
+
+export function settingFlag(key: SettingKey): string {
+  return `--${SETTINGS[key].env.toLowerCase().replace(/_/g, '-')}`;
+}
+
+export interface SettingsInput {
+  /** Commander options, keyed by the camelCase setting name. */
+  flags: Partial<Record<SettingKey, unknown>>;
+  env: Env;
+  profile?: Profile | undefined;
+}
+
+/** flags > env > profile > defaults; a value that does not parse is a usage error naming its origin. */
+export function resolveSettings<K extends SettingKey>(
+  keys: readonly K[],
+  input: SettingsInput,
+): { values: Settings<K>; origins: Record<K, SettingOrigin> } {
+  const values = {} as Settings<K>;
+  const origins = {} as Record<K, SettingOrigin>;
+  for (const key of keys) {
+    const spec = SETTINGS[key] as SettingSpec<SettingValue<K>>;
+    const candidates: [SettingOrigin, unknown, string][] = [
+      ['flag', input.flags[key], settingFlag(key)],
+      ['env', input.env[spec.env], spec.env],
+      ['profile', input.profile?.[key as keyof Profile], `profile key ${key}`],
+    ];
+    const found = candidates.find(([, value]) => value !== undefined && value !== '');
+    if (!found) {
+      values[key] = spec.default;
+      origins[key] = spec.default === undefined ? 'unset' : 'default';
+      continue;
+    }
+    const [origin, raw, where] = found;
+    const parsed = spec.schema.safeParse(raw);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new UsageError('SETTING_INVALID', `${where} is invalid: ${reason}`);
+    }
+    values[key] = parsed.data;
+    origins[key] = origin;
+  }
+  return { values, origins };
+}
