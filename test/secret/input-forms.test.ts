@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { runCli } from '../support/cli-harness.ts';
+import { knownSecretValues } from '../support/leak-guard.ts';
 import { validSecret, tenantSpelling } from '../support/secret-arbitraries.ts';
 import { SECRET_FORMS } from '../support/secret-forms.ts';
 import { openSecretWorld, type SecretWorld } from '../support/secret-world.ts';
@@ -28,6 +29,7 @@ test('every input form stores the identical normalised secret', async () => {
           client_secret: fields.client_secret.trim(),
           app_definition_id: fields.app_definition_id,
         };
+        knownSecretValues(fields.client_id, fields.client_secret);
         const stored: string[] = [];
         for (const [i, form] of SECRET_FORMS.entries()) {
           const ctx = world.context();

@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { SECRET_FIELDS } from '../../src/secret/fields.ts';
-import { runCli } from '../support/cli-harness.ts';
+import { runBin, runCli } from '../support/cli-harness.ts';
+import { knownSecretValues } from '../support/leak-guard.ts';
 import { SECRET_FORMS } from '../support/secret-forms.ts';
 import { openSecretWorld, type SecretWorld } from '../support/secret-world.ts';
 
-export const COMPLETE = {
+const COMPLETE = {
   tenant: 'https://missing-field-test.benchling.com/',
   client_id: 'cid-missing-field-1',
   client_secret: 'csec-missing-field-2',
   app_definition_id: 'appdef_missingfield',
 };
+
+knownSecretValues(COMPLETE.client_id, COMPLETE.client_secret);
 
 let world: SecretWorld;
 before(async () => {
@@ -64,20 +66,15 @@ test('a secret that is not a JSON object is reported as such', async () => {
   assert.match(run.stdout, /is not a JSON object/);
 });
 
-test('the incident: separate env vars without BENCHLING_APP_DEFINITION_ID, through the real binary', () => {
-  const started = Date.now();
-  const result = spawnSync(process.execPath, ['bin/benchling-webhook.js', 'secrets', 'check'], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      XDG_CONFIG_HOME: world.dir,
-      BENCHLING_TENANT: 'acme',
-      BENCHLING_CLIENT_ID: COMPLETE.client_id,
-      BENCHLING_CLIENT_SECRET: COMPLETE.client_secret,
-    },
+test('the incident: separate env vars without BENCHLING_APP_DEFINITION_ID, through the real binary', async () => {
+  const result = await runBin(['secrets', 'check'], {
+    XDG_CONFIG_HOME: world.dir,
+    BENCHLING_TENANT: 'acme',
+    BENCHLING_CLIENT_ID: COMPLETE.client_id,
+    BENCHLING_CLIENT_SECRET: COMPLETE.client_secret,
   });
-  assert.equal(result.status, 1, result.stderr);
+  assert.equal(result.code, 1, result.stderr);
   assert.match(result.stdout, /`app_definition_id` is missing: pass --benchling-app-definition-id or set BENCHLING_APP_DEFINITION_ID/);
   assert.match(result.stderr, /deprecated/);
-  assert.ok(Date.now() - started < 2000, 'a refusal comes back in under 2 s');
+  assert.ok(result.ms < 2000, `a refusal comes back in under 2 s (took ${result.ms} ms)`);
 });

@@ -1,8 +1,25 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { main } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
+import { captured } from './leak-guard.ts';
+
+/** Runs the real binary as a child process, output captured for the leak guard. */
+export async function runBin(argv: string[], env: Record<string, string | undefined>): Promise<CliRun & { ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  captured(`bin ${argv.slice(0, 2).join(' ')} stdout`, stdout);
+  captured(`bin ${argv.slice(0, 2).join(' ')} stderr`, stderr);
+  return { code, stdout, stderr, ms: Date.now() - started };
+}
 
 export interface CliRun {
   code: number;
@@ -10,8 +27,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Every output a test run produced, so the leak test can scan all of it. */
-export const capturedOutputs: string[] = [];
+const BIN = fileURLToPath(new URL('../../bin/benchling-webhook.js', import.meta.url));
 
 function sink() {
   const parts: string[] = [];
@@ -42,6 +58,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   };
   const code = await main(argv, io);
   const run = { code, stdout: stdout.text(), stderr: stderr.text() };
-  capturedOutputs.push(run.stdout, run.stderr);
+  const label = `benchling-webhook ${argv.slice(0, 2).join(' ')}`;
+  captured(`${label} stdout`, run.stdout);
+  captured(`${label} stderr`, run.stderr);
   return run;
 }

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { resolveSettings, settingFlag } from '../../src/config/settings.ts';
+import { UsageError } from '../../src/errors/app-error.ts';
+
+const maybe = fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), { nil: undefined });
+
+test('flags > env > profile > defaults, for any combination', () => {
+  fc.assert(
+    fc.property(maybe, maybe, maybe, (flag, env, profile) => {
+      const { values, origins } = resolveSettings(['packagePrefix'], {
+        flags: { packagePrefix: flag },
+        env: { PACKAGE_PREFIX: env },
+        profile: profile === undefined ? {} : { packagePrefix: profile },
+      });
+      const expected = flag ?? env ?? profile ?? 'benchling';
+      assert.equal(values.packagePrefix, expected);
+      const origin = flag !== undefined ? 'flag' : env !== undefined ? 'env' : profile !== undefined ? 'profile' : 'default';
+      assert.equal(origins.packagePrefix, origin);
+    }),
+  );
+});
+
+test('defaults match DESIGN.md, and a setting without one is unset', () => {
+  const { values, origins } = resolveSettings(
+    ['registry', 'packagePrefix', 'packageLinkKey', 'queue', 'packager', 'port', 'logLevel', 'quiltCatalog'],
+    { flags: {}, env: {} },
+  );
+  assert.deepEqual(values, {
+    registry: './quilt-registry',
+    packagePrefix: 'benchling',
+    packageLinkKey: 'experiment_id',
+    queue: 'embedded',
+    packager: 'direct',
+    port: 8080,
+    logLevel: 'info',
+    quiltCatalog: undefined,
+  });
+  assert.equal(origins.quiltCatalog, 'unset');
+});
+
+test('a value that does not parse is a usage error naming where it came from', () => {
+  assert.throws(() => resolveSettings(['port'], { flags: {}, env: { PORT: 'eighty' } }), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.match(error.message, /^PORT is invalid/);
+    return true;
+  });
+  assert.throws(() => resolveSettings(['logLevel'], { flags: { logLevel: 'loud' }, env: {} }), /--log-level is invalid/);
+  assert.equal(resolveSettings(['port'], { flags: {}, env: { PORT: '9000' } }).values.port, 9000);
+  assert.equal(settingFlag('benchlingApiUrl'), '--benchling-api-url');
+});
