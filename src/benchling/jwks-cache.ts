@@ -1,0 +1,251 @@
+import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { AppError } from '../errors/app-error.ts';
+
+/**
+ * The app definition's JWKS (reference/benchling-protocol.md §1.6–1.7): cached at most 6 h as
+ * Benchling asks, re-fetched (rate-limited) when a signature finds no key, and kept when a
+ * refresh fails, so a flaky fetch never locks Benchling out.
+ */
+
+export const MAX_JWKS_TTL_MS = 6 * 60 * 60 * 1000;
+export const DEFAULT_MIN_REFETCH_INTERVAL_MS = 60_000;
+export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+
+export type FetchJwks = (url: string) => Promise<unknown>;
+
+export interface JwksCacheOptions {
+  fetchJwks: FetchJwks;
+  url?: string;
+  /** Clamped to MAX_JWKS_TTL_MS. */
+  ttlMs?: number;
+  minRefetchIntervalMs?: number;
+  now?: () => number;
+}
+
+export type JwksStatus = { ok: true; keys: number; fetchedAt: number } | { ok: false; reason: string };
+
+interface KeySet {
+  /** Only the latest set is held, so rotation does not grow memory. */
+  byId: Map<string, KeyObject>;
+  keys: KeyObject[];
+  /** Sorted key fingerprints, to tell whether a re-fetch brought anything new. */
+  fingerprint: string;
+  fetchedAt: number;
+}
+
+interface ImportedKey {
+  id: string;
+  key: KeyObject;
+}
+
+function unavailable(message: string): AppError {
+  return new AppError('JWKS_UNAVAILABLE', message);
+}
+
+function asUnavailable(error: unknown, url: string): AppError {
+  if (error instanceof AppError && error.code === 'JWKS_UNAVAILABLE') return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return unavailable(`Cannot fetch the Benchling JWKS from ${url}: ${detail}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Identity of an EC key: its curve and point. kid and other metadata do not affect verifying. */
+function ecKeyId(jwk: Record<string, unknown>): string | undefined {
+  const { kty, crv, x, y } = jwk;
+  if (kty !== 'EC' || typeof crv !== 'string' || typeof x !== 'string' || typeof y !== 'string') return undefined;
+  return `${crv}:${x}:${y}`;
+}
+
+function importEcKey(jwk: Record<string, unknown>): KeyObject | undefined {
+  try {
+    // Only the public members, so a JWKS that wrongly includes `d` cannot make us hold a private key.
+    const { kty, crv, x, y } = jwk;
+    return createPublicKey({ key: { kty, crv, x, y } as JsonWebKey, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}
+
+function jwkList(body: unknown, url: string): unknown[] {
+  if (!isRecord(body) || !Array.isArray(body.keys)) throw unavailable(`The JWKS at ${url} is not a {"keys": [...]} object`);
+  return body.keys;
+}
+
+export class JwksCache {
+  private readonly fetchJwks: FetchJwks;
+  private readonly ttlMs: number;
+  private readonly minRefetchIntervalMs: number;
+  private readonly now: () => number;
+  private url: string | undefined;
+  private current: KeySet | undefined;
+  private inFlight: Promise<KeySet> | undefined;
+  private lastAttemptAt: number | undefined;
+  private lastError: string | undefined;
+  /** Bumped on a URL change so a fetch for the old URL cannot fill the new cache. */
+  private generation = 0;
+
+  constructor(options: JwksCacheOptions) {
+    this.fetchJwks = options.fetchJwks;
+    this.ttlMs = Math.min(options.ttlMs ?? MAX_JWKS_TTL_MS, MAX_JWKS_TTL_MS);
+    this.minRefetchIntervalMs = options.minRefetchIntervalMs ?? DEFAULT_MIN_REFETCH_INTERVAL_MS;
+    this.now = options.now ?? Date.now;
+    this.url = options.url;
+  }
+
+  /** A new URL means a new app definition (secret rotation): the old keys must not verify anything. */
+  setUrl(url: string): void {
+    if (url === this.url) return;
+    this.url = url;
+    this.current = undefined;
+    this.inFlight = undefined;
+    this.lastAttemptAt = undefined;
+    this.lastError = undefined;
+    this.generation += 1;
+  }
+
+  async keys(): Promise<KeyObject[]> {
+    const cached = this.current;
+    if (cached !== undefined && (this.isFresh(cached) || this.inCooldown())) return cached.keys;
+    try {
+      return (await this.fetchShared()).keys;
+    } catch (error) {
+      if (cached !== undefined) return cached.keys;
+      throw error;
+    }
+  }
+
+  /** After a signature found no key: re-fetch unless one ran recently. True when the key set changed. */
+  async refreshAfterMiss(): Promise<boolean> {
+    if (this.url === undefined) return false;
+    const before = this.current?.fingerprint;
+    if (this.inFlight === undefined && this.inCooldown()) return false;
+    try {
+      return (await this.fetchShared()).fingerprint !== before;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Start-up pre-fetch. Never rejects: readiness reports a failure through status(). */
+  async warm(): Promise<JwksStatus> {
+    try {
+      await this.keys();
+    } catch {
+      // status() carries the reason.
+    }
+    return this.status();
+  }
+
+  status(): JwksStatus {
+    if (this.current !== undefined) return { ok: true, keys: this.current.keys.length, fetchedAt: this.current.fetchedAt };
+    if (this.url === undefined) return { ok: false, reason: 'no JWKS URL configured' };
+    return { ok: false, reason: this.lastError ?? 'JWKS not fetched yet' };
+  }
+
+  private isFresh(set: KeySet): boolean {
+    return this.now() - set.fetchedAt < this.ttlMs;
+  }
+
+  /** A stale set is served without a fetch until the last attempt is minRefetchIntervalMs old. */
+  private inCooldown(): boolean {
+    return this.lastAttemptAt !== undefined && this.now() - this.lastAttemptAt < this.minRefetchIntervalMs;
+  }
+
+  /** Concurrent callers share one request. */
+  private fetchShared(): Promise<KeySet> {
+    if (this.inFlight === undefined) {
+      const request = this.fetchAndStore();
+      this.inFlight = request;
+      const clear = () => {
+        if (this.inFlight === request) this.inFlight = undefined;
+      };
+      request.then(clear, clear);
+    }
+    return this.inFlight;
+  }
+
+  private async fetchAndStore(): Promise<KeySet> {
+    const url = this.url;
+    if (url === undefined) throw unavailable('No JWKS URL is configured');
+    const generation = this.generation;
+    this.lastAttemptAt = this.now();
+    try {
+      const set = this.buildKeySet(jwkList(await this.fetchJwks(url), url), url);
+      if (generation === this.generation) this.store(set);
+      return set;
+    } catch (error) {
+      const failure = asUnavailable(error, url);
+      if (generation === this.generation) this.lastError = failure.message;
+      throw failure;
+    }
+  }
+
+  private buildKeySet(jwks: unknown[], url: string): KeySet {
+    const byId = new Map<string, KeyObject>();
+    for (const jwk of jwks) {
+      const imported = this.importOnce(jwk);
+      if (imported !== undefined) byId.set(imported.id, imported.key);
+    }
+    if (byId.size === 0) throw unavailable(`The JWKS at ${url} holds no usable EC key`);
+    const sorted = new Map([...byId].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return { byId: sorted, keys: [...sorted.values()], fingerprint: [...sorted.keys()].join(' '), fetchedAt: this.now() };
+  }
+
+  /** Skips keys that are not EC or do not import; reuses the KeyObject of a key already held. */
+  private importOnce(jwk: unknown): ImportedKey | undefined {
+    if (!isRecord(jwk)) return undefined;
+    const id = ecKeyId(jwk);
+    if (id === undefined) return undefined;
+    const key = this.current?.byId.get(id) ?? importEcKey(jwk);
+    return key === undefined ? undefined : { id, key };
+  }
+
+  private store(set: KeySet): void {
+    this.current = set;
+    this.lastError = undefined;
+  }
+}
+
+export interface HttpFetchJwksOptions {
+  timeoutMs?: number;
+}
+
+/** The real fetcher: an unauthenticated GET that accepts only a 200 with a JSON body. */
+export async function httpFetchJwks(url: string, { timeoutMs = DEFAULT_JWKS_TIMEOUT_MS }: HttpFetchJwksOptions = {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const detail = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describe(error);
+    throw unavailable(`Cannot fetch the Benchling JWKS from ${url}: ${detail}`);
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
+    throw unavailable(`The Benchling JWKS at ${url} answered HTTP ${response.status}`);
+  }
+  const text = await readBody(response, url);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw unavailable(`The Benchling JWKS at ${url} answered HTTP ${response.status} with a body that is not JSON`);
+  }
+}
+
+async function readBody(response: Response, url: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw unavailable(`Cannot read the Benchling JWKS from ${url} (HTTP ${response.status}): ${describe(error)}`);
+  }
+}
+
+/** undici hides the useful part (ECONNREFUSED, ...) in `cause`. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause === undefined ? error.message : `${error.message} (${cause})`;
+}

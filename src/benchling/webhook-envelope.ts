@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/**
+ * The webhook envelope and the message types this service handles
+ * (reference/benchling-protocol.md §2–3). Benchling adds fields over time, so every object is
+ * loose; only what the service acts on is required. Parse only after the signature checks.
+ */
+
+export const MessageType = {
+  appInstalled: 'v2.app.installed',
+  appActivateRequested: 'v2.app.activateRequested',
+  appDeactivated: 'v2.app.deactivated',
+  /** Benchling only sends `v2-beta.app.configuration.updated`; this is its normalised name. */
+  appConfigurationUpdated: 'v2.app.configuration.updated',
+  canvasInitialized: 'v2.canvas.initialized',
+  canvasCreated: 'v2.canvas.created',
+  canvasUserInteracted: 'v2.canvas.userInteracted',
+  entryCreated: 'v2.entry.created',
+  entryUpdatedFields: 'v2.entry.updated.fields',
+  entryUpdatedReviewRecord: 'v2.entry.updated.reviewRecord',
+} as const;
+
+export const LIFECYCLE_PREFIX = 'v2.app.';
+export const CANVAS_TYPES = [MessageType.canvasInitialized, MessageType.canvasCreated, MessageType.canvasUserInteracted] as const;
+export const ENTRY_TYPES = [MessageType.entryCreated, MessageType.entryUpdatedFields, MessageType.entryUpdatedReviewRecord] as const;
+
+export type CanvasType = (typeof CANVAS_TYPES)[number];
+export type EntryType = (typeof ENTRY_TYPES)[number];
+export type MessageCategory = 'lifecycle' | 'canvas' | 'entry' | 'unknown';
+
+const BETA_PREFIX = 'v2-beta.';
+
+/** Beta and stable copies of one message are the same message to us. */
+export function normaliseMessageType(type: string): string {
+  return type.startsWith(BETA_PREFIX) ? `v2.${type.slice(BETA_PREFIX.length)}` : type;
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+export function classifyMessage(type: string): MessageCategory {
+  const normalised = normaliseMessageType(type);
+  if (normalised.startsWith(LIFECYCLE_PREFIX)) return 'lifecycle';
+  if (isOneOf(CANVAS_TYPES, normalised)) return 'canvas';
+  if (isOneOf(ENTRY_TYPES, normalised)) return 'entry';
+  return 'unknown';
+}
+
+/** Informational fields: a wrong shape drops the field instead of refusing the message. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+const messageCommon = { deprecated: lenient(z.boolean()) };
+
+const canvasInitializedSchema = z.looseObject({
+  ...messageCommon,
+  type: z.literal(MessageType.canvasInitialized),
+  // No canvasId: the app creates the canvas from these two.
+  featureId: z.string(),
+  resourceId: z.string(),
+  userId: lenient(z.string()),
+});
+
+const canvasCreatedSchema = z.looseObject({
+  ...messageCommon,
+  type: z.literal(MessageType.canvasCreated),
+  canvasId: z.string(),
+  featureId: lenient(z.string()),
+  resourceId: lenient(z.string()),
+  userId: lenient(z.string()),
+});
+
+const canvasUserInteractedSchema = z.looseObject({
+  ...messageCommon,
+  type: z.literal(MessageType.canvasUserInteracted),
+  // No resourceId: it is read from the canvas.
+  buttonId: z.string(),
+  canvasId: z.string(),
+  featureId: lenient(z.string()),
+  userId: lenient(z.string()),
+});
+
+const entryEventSchema = z.looseObject({
+  ...messageCommon,
+  type: z.enum(ENTRY_TYPES),
+  id: lenient(z.string()),
+  createdAt: lenient(z.string()),
+  resourceId: z.string(),
+  schema: lenient(z.looseObject({ id: z.string(), name: z.string().optional() }).nullable()),
+  excludedProperties: lenient(z.array(z.string())),
+  updates: lenient(z.array(z.string())),
+});
+
+const anyMessageSchema = z.looseObject({ ...messageCommon, type: z.string() });
+
+const envelopeSchema = z.looseObject({
+  version: z.string(),
+  baseURL: z.string(),
+  tenantId: z.string(),
+  app: z.looseObject({ id: z.string() }),
+  appDefinition: z.looseObject({ id: z.string(), versionNumber: lenient(z.string()) }),
+  channel: z.string(),
+  message: anyMessageSchema,
+});
+
+export type CanvasInitializedMessage = z.infer<typeof canvasInitializedSchema>;
+export type CanvasCreatedMessage = z.infer<typeof canvasCreatedSchema>;
+export type CanvasUserInteractedMessage = z.infer<typeof canvasUserInteractedSchema>;
+export type CanvasMessage = CanvasInitializedMessage | CanvasCreatedMessage | CanvasUserInteractedMessage;
+export type EntryEventMessage = z.infer<typeof entryEventSchema>;
+type AnyMessage = z.infer<typeof anyMessageSchema>;
+
+/**
+ * `type` is the normalised type; `category` is derived by classifyMessage. Switch on
+ * `category`, then on `type` within canvas and entry messages.
+ */
+export type WebhookMessage =
+  | (AnyMessage & { category: 'lifecycle' })
+  | (CanvasMessage & { category: 'canvas' })
+  | (EntryEventMessage & { category: 'entry' })
+  | (AnyMessage & { category: 'unknown' });
+
+export type WebhookEnvelope = Omit<z.infer<typeof envelopeSchema>, 'message'> & { message: WebhookMessage };
+
+export type ParsedEnvelope = { ok: true; envelope: WebhookEnvelope } | { ok: false; message: string };
+type ParsedMessage = { ok: true; message: WebhookMessage } | { ok: false; message: string };
+
+const CANVAS_SCHEMAS = {
+  [MessageType.canvasInitialized]: canvasInitializedSchema,
+  [MessageType.canvasCreated]: canvasCreatedSchema,
+  [MessageType.canvasUserInteracted]: canvasUserInteractedSchema,
+} as const;
+
+/** Names the field and what was wrong with it; zod's messages give types, never values. */
+function describeIssues(what: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
+  return `${what}${where}: ${issue?.message ?? 'invalid'}`;
+}
+
+function parseMessage(raw: AnyMessage): ParsedMessage {
+  const normalised = { ...raw, type: normaliseMessageType(raw.type) };
+  const category = classifyMessage(normalised.type);
+  if (category === 'lifecycle' || category === 'unknown') return { ok: true, message: { ...normalised, category } };
+  const invalid = (error: z.ZodError): ParsedMessage => ({
+    ok: false,
+    message: describeIssues(`Not a valid ${normalised.type} message`, error),
+  });
+  if (category === 'entry') {
+    const entry = entryEventSchema.safeParse(normalised);
+    return entry.success ? { ok: true, message: { ...entry.data, category } } : invalid(entry.error);
+  }
+  const canvas = canvasSchemaFor(normalised.type).safeParse(normalised);
+  return canvas.success ? { ok: true, message: { ...canvas.data, category } } : invalid(canvas.error);
+}
+
+function canvasSchemaFor(type: string) {
+  return CANVAS_SCHEMAS[type as CanvasType];
+}
+
+function parseJson(rawBody: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(rawBody.toString('utf8')) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Never throws and never quotes the body in its message (the body may hold user data). */
+export function parseEnvelope(rawBody: Buffer): ParsedEnvelope {
+  const json = parseJson(rawBody);
+  if (!json.ok) return { ok: false, message: 'The body is not JSON' };
+  const base = envelopeSchema.safeParse(json.value);
+  if (!base.success) return { ok: false, message: describeIssues('Not a Benchling webhook envelope', base.error) };
+  const message = parseMessage(base.data.message);
+  if (!message.ok) return message;
+  return { ok: true, envelope: { ...base.data, message: message.message } };
+}
