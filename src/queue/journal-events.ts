@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The embedded queue's journal: one JSON event per line, replayed in order on open. Short
+ * keys keep lines small, since every enqueue writes one and fsyncs it. Live operations
+ * append enq/merge/lease/ack/retry/dead; a compaction rewrites the file as a snapshot of
+ * job/dl/dedup records, which replay the same way.
+ */
+const body = z.record(z.string(), z.unknown());
+
+const events = z.discriminatedUnion('t', [
+  /** First line of every file, so a future format can be told apart. */
+  z.object({ t: z.literal('journal'), v: z.literal(1) }),
+  /** A new job; c marks it as one later coalescing enqueues may merge into. */
+  z.object({ t: z.literal('enq'), id: z.string(), g: z.string(), d: z.string(), b: body, c: z.boolean().optional(), at: z.number() }),
+  /** A coalescing enqueue merged into waiting job id: its body replaces the job's. */
+  z.object({ t: z.literal('merge'), id: z.string(), d: z.string(), b: body, at: z.number() }),
+  /** A delivery; n is the job's receive count from now on (leases themselves die with the process). */
+  z.object({ t: z.literal('lease'), id: z.string(), n: z.number().int() }),
+  z.object({ t: z.literal('ack'), id: z.string() }),
+  /** Failed delivery: visible again at v (epoch ms). */
+  z.object({ t: z.literal('retry'), id: z.string(), r: z.string(), v: z.number() }),
+  z.object({ t: z.literal('dead'), id: z.string(), r: z.string(), at: z.number() }),
+  /** Snapshot of a live job. */
+  z.object({
+    t: z.literal('job'),
+    id: z.string(),
+    g: z.string(),
+    b: body,
+    c: z.boolean().optional(),
+    n: z.number().int(),
+    v: z.number(),
+    r: z.string().optional(),
+    at: z.number(),
+  }),
+  /** Snapshot of a dead letter. */
+  z.object({ t: z.literal('dl'), id: z.string(), g: z.string(), b: body, n: z.number().int(), r: z.string(), at: z.number() }),
+  /** Snapshot of a remembered dedup id. */
+  z.object({ t: z.literal('dedup'), d: z.string(), id: z.string(), at: z.number() }),
+]);
+
+export type JournalEvent = z.infer<typeof events>;
+
+export const JOURNAL_HEADER = { t: 'journal', v: 1 } as const satisfies JournalEvent;
+
+/** undefined when the line is not a valid event (a torn write, or corruption). */
+export function parseEvent(line: string): JournalEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const parsed = events.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,167 @@
+import { open, rename } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { AppError } from '../errors/app-error.ts';
+import { deferred } from './deferred.ts';
+import type { Deferred } from './deferred.ts';
+import { JOURNAL_HEADER } from './journal-events.ts';
+import type { JournalEvent } from './journal-events.ts';
+import { syncDirectory, truncateDurably, writeAll } from './journal-file.ts';
+import type { JournalContents } from './journal-file.ts';
+
+export interface JournalHooks {
+  /** Asked before each write with the number of records the file would then hold. */
+  shouldCompact(records: number): boolean;
+  /** The whole live state as records; called synchronously, so it matches every event appended so far. */
+  snapshot(): JournalEvent[];
+}
+
+interface Batch {
+  events: JournalEvent[];
+  compact: boolean;
+  done: Deferred<void>;
+}
+
+/**
+ * The append-only journal file with group commit: one write + fdatasync carries every event
+ * appended while the previous one was in flight, so concurrent callers share the fsync cost.
+ * A compaction takes the place of a batch: the snapshot then already contains that batch's
+ * events (they were applied to the state before being appended), and later events go to
+ * the new file.
+ */
+export class Journal {
+  private next: Batch | undefined;
+  private inFlight: Promise<void> | undefined;
+  private failed: AppError | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly path: string,
+    private handle: FileHandle,
+    private records: number,
+    private readonly hooks: JournalHooks,
+  ) {}
+
+  /** Opens for appending after replay: drops a torn tail, starts a new file with its header. */
+  static async open(path: string, contents: JournalContents, hooks: JournalHooks): Promise<Journal> {
+    if (contents.validBytes < contents.size) await truncateDurably(path, contents.validBytes);
+    const handle = await open(path, 'a');
+    const journal = new Journal(path, handle, contents.events.length, hooks);
+    if (contents.validBytes === 0) await journal.startFile();
+    return journal;
+  }
+
+  get failure(): AppError | undefined {
+    return this.failed;
+  }
+
+  /** Resolves once the events are on disk. */
+  async append(events: JournalEvent[]): Promise<void> {
+    const batch = this.batch();
+    for (const event of events) batch.events.push(event);
+    return batch.done.promise;
+  }
+
+  /** Rewrites the file as a snapshot of the live state. */
+  async compact(): Promise<void> {
+    const batch = this.batch();
+    batch.compact = true;
+    return batch.done.promise;
+  }
+
+  /** Resolves once everything appended so far is on disk. */
+  async flush(): Promise<void> {
+    if (this.next) return this.next.done.promise;
+    await this.inFlight;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush().catch(() => undefined);
+    await this.inFlight;
+    await this.handle.close();
+  }
+
+  private batch(): Batch {
+    if (this.failed) throw this.failed;
+    if (this.closed) throw new AppError('queue_closed', 'The queue journal is closed.');
+    if (!this.next) {
+      this.next = { events: [], compact: false, done: deferred() };
+      // A microtask lets every append of the current tick join the same write.
+      if (!this.inFlight) queueMicrotask(() => this.startDrain());
+    }
+    return this.next;
+  }
+
+  private startDrain(): void {
+    if (this.inFlight || !this.next) return;
+    this.inFlight = this.drain().finally(() => {
+      this.inFlight = undefined;
+      // Appends made between the loop's last check and now would otherwise wait forever.
+      this.startDrain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.next) {
+      const batch = this.next;
+      this.next = undefined;
+      const compact = batch.compact || this.hooks.shouldCompact(this.records + batch.events.length);
+      const snapshot = compact ? this.hooks.snapshot() : undefined;
+      try {
+        await (snapshot ? this.rewrite(snapshot) : this.write(batch.events));
+        batch.done.resolve();
+      } catch (error) {
+        this.fail(error, batch);
+        return;
+      }
+      // Let the callers just answered enqueue their next events, so they share the next fsync.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async write(events: JournalEvent[]): Promise<void> {
+    await writeAll(this.handle, encode(events));
+    await this.handle.datasync();
+    this.records += events.length;
+  }
+
+  /** temp file + fsync + rename + directory fsync: a crash leaves either the old file or the new one. */
+  private async rewrite(snapshot: JournalEvent[]): Promise<void> {
+    const temp = `${this.path}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await writeAll(handle, encode([JOURNAL_HEADER, ...snapshot]));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
+    await syncDirectory(this.path);
+    const old = this.handle;
+    this.handle = await open(this.path, 'a');
+    this.records = snapshot.length + 1;
+    await old.close();
+  }
+
+  private async startFile(): Promise<void> {
+    await this.write([JOURNAL_HEADER]);
+    await syncDirectory(this.path);
+  }
+
+  /** After a failed write or fsync the file's state is unknown: refuse everything from now on. */
+  private fail(error: unknown, batch: Batch): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.failed = new AppError('queue_write_failed', `Writing the queue journal ${this.path} failed: ${reason}`);
+    batch.done.reject(this.failed);
+    const waiting = this.next;
+    this.next = undefined;
+    waiting?.done.reject(this.failed);
+  }
+}
+
+function encode(events: JournalEvent[]): Buffer {
+  let text = '';
+  for (const event of events) text += `${JSON.stringify(event)}\n`;
+  return Buffer.from(text, 'utf8');
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { UsageError } from '../errors/app-error.ts';
+import type { Queue } from './queue.ts';
+
+export interface OpenQueueOptions {
+  /** Where the embedded queue keeps its journal (a `queue/` folder is made inside). */
+  dataDir: string;
+  region?: string | undefined;
+  /** AWS_ENDPOINT_URL_SQS: with a local endpoint the SDK must not send calls to the queue URL's host. */
+  sqsEndpoint?: string | undefined;
+}
+
+/** `QUEUE`: `embedded`, or an SQS FIFO queue URL. Each kind loads only its own code. */
+export async function openQueue(setting: string, options: OpenQueueOptions): Promise<Queue> {
+  if (setting === 'embedded') {
+    const { EmbeddedQueue } = await import('./embedded-queue.ts');
+    return EmbeddedQueue.open(join(options.dataDir, 'queue'));
+  }
+  if (/^https?:\/\/\S+\.fifo$/.test(setting)) {
+    const [{ SQSClient }, { SqsQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.ts')]);
+    const client = new SQSClient({ region: options.region, useQueueUrlAsEndpoint: options.sqsEndpoint === undefined });
+    return new SqsQueue({ client, queueUrl: setting });
+  }
+  throw new UsageError('QUEUE_INVALID', 'QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)');
+}
