@@ -3,6 +3,8 @@ import { AppError } from '../errors/app-error.ts';
 import { processIo, println, type CliIo } from './io.ts';
 import { addSecretOptions, type CommonOptions } from './secret-options.ts';
 import type { SyncOptions } from './secrets-sync.ts';
+import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
+import { addSettingOptions } from './setting-options.ts';
 import { VERSION } from './version.ts';
 
 type Action<O> = (options: O, io: CliIo) => Promise<number>;
@@ -34,6 +36,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--secret-name <name>', 'Secrets Manager name to write (default benchling-webhook/<profile>)')
     .option('--json', 'print the result as JSON')
     .action(run<SyncOptions>(async () => (await import('./secrets-sync.ts')).secretsSync));
+
+  addSettingOptions(addSecretOptions(program.command('serve')), SERVE_SETTINGS)
+    .description('run the webhook service and the packaging worker in one process')
+    .option('--host <host>', 'interface to listen on', '0.0.0.0')
+    .option('--secret-ttl <seconds>', 're-read the secret this often', '60')
+    .option('--insecure-skip-verify', 'accept unsigned webhooks (local experiments only; refused in production)')
+    .action(run<ServeOptions>(async () => (await import('./serve.ts')).serve));
   return program;
 }
 

@@ -1,0 +1,23 @@
+import type { SettingKey } from '../config/settings.ts';
+import type { CommonOptions } from './secret-options.ts';
+
+// Kept apart from serve.ts so that registering the command does not load the service.
+export const SERVE_SETTINGS = [
+  'registry',
+  'packagePrefix',
+  'packageLinkKey',
+  'queue',
+  'packager',
+  'quiltCatalog',
+  'port',
+  'logLevel',
+  'benchlingApiUrl',
+  'benchlingJwksUrl',
+] as const satisfies readonly SettingKey[];
+
+export interface ServeOptions extends CommonOptions {
+  host: string;
+  secretTtl: string;
+  insecureSkipVerify?: boolean;
+  [setting: string]: unknown;
+}

@@ -1,0 +1,48 @@
+import type { NewJob } from '../queue/queue.ts';
+
+/** What the worker receives: enough to re-fetch everything from Benchling, nothing more. */
+export type JobBody =
+  | { kind: 'entry'; entryId: string; messageType: string; webhookId: string; receivedAt: string }
+  | {
+      kind: 'canvas';
+      messageType: string;
+      webhookId: string;
+      receivedAt: string;
+      canvasId?: string;
+      resourceId?: string;
+      featureId?: string;
+      buttonId?: string;
+      userId?: string;
+    };
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Jobs of one entry are serialised (SQS MessageGroupId), since entry and canvas events for
+ * the same entry race. Entry events coalesce: the worker re-reads the entry anyway.
+ */
+export function jobForMessage(
+  category: 'entry' | 'canvas',
+  message: Record<string, unknown>,
+  webhookId: string,
+  now: Date,
+): NewJob | { invalid: string } {
+  const messageType = String(message.type);
+  const receivedAt = now.toISOString();
+  if (category === 'entry') {
+    const entryId = text(message.resourceId);
+    if (!entryId) return { invalid: `${messageType} has no resourceId` };
+    const body: JobBody = { kind: 'entry', entryId, messageType, webhookId, receivedAt };
+    return { groupId: entryId, dedupId: webhookId, body, coalesce: true };
+  }
+  const canvas: JobBody = { kind: 'canvas', messageType, webhookId, receivedAt };
+  for (const key of ['canvasId', 'resourceId', 'featureId', 'buttonId', 'userId'] as const) {
+    const value = text(message[key]);
+    if (value) canvas[key] = value;
+  }
+  const groupId = canvas.resourceId ?? canvas.canvasId;
+  if (!groupId) return { invalid: `${messageType} has neither resourceId nor canvasId` };
+  return { groupId, dedupId: webhookId, body: canvas };
+}

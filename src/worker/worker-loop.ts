@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { JobBody, Lease, Queue } from '../queue/queue.ts';
+
+export type JobHandler = (body: JobBody, lease: Lease) => Promise<void>;
+
+export interface WorkerLoopOptions {
+  queue: Queue;
+  handle: JobHandler;
+  log: Logger;
+  /** Jobs run at once (different entries; one entry is never run twice at once by the queue). */
+  concurrency?: number;
+  /** Retry delay after a failure: base × 2^(receives−1), capped. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Lease, run, ack; on failure hand the job back with a growing delay, so that the queue's
+ * receive limit (then the dead-letter queue) ends a job that keeps failing.
+ */
+export class WorkerLoop {
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(private readonly options: WorkerLoopOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let i = 0; i < (this.options.concurrency ?? 2); i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops.splice(0));
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let leases: Lease[];
+      try {
+        leases = await this.options.queue.receive({ max: 1, waitMs: 1000 });
+      } catch (error) {
+        this.options.log.error({ err: error }, 'cannot receive jobs; retrying in 1 s');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      for (const lease of leases) await this.run(lease);
+    }
+  }
+
+  private async run(lease: Lease): Promise<void> {
+    const log = this.options.log.child({ job: lease.jobId, group: lease.groupId, receive: lease.receiveCount });
+    let failure: unknown;
+    try {
+      await this.options.handle(lease.body, lease);
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) {
+      // A lost lease means another delivery already has the job: at-least-once, nothing to hand back.
+      await lease.ack().then(
+        () => log.info('job done'),
+        (err: unknown) => log.warn({ err }, 'job done but its lease was lost; it may run again'),
+      );
+      return;
+    }
+    const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    const base = this.options.retryBaseMs ?? 5000;
+    const delay = Math.min(base * 2 ** (lease.receiveCount - 1), this.options.retryMaxMs ?? 300_000);
+    log.warn({ reason, retryInMs: delay }, 'job failed; it will be retried');
+    await lease.retry(reason, delay).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { SandboxTenant } from '../../src/sandbox/index.ts';
+import { knownSecretValues } from '../support/leak-guard.ts';
+import { ServeProcess } from '../support/serve-process.ts';
+
+let sandbox: SandboxTenant;
+before(async () => {
+  sandbox = await new SandboxTenant({ rateLimit: false }).start();
+  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
+});
+after(() => sandbox.stop());
+
+test('200 signed events, SIGKILL midway, restart: every job that got a 202 is delivered', async () => {
+  const env = {
+    ...sandbox.serviceEnv(),
+    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-dur-')),
+    XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-dur-data-')),
+    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-dur-reg-')),
+    LOG_LEVEL: 'info',
+  };
+  const first = await new ServeProcess(env).start();
+  const accepted = new Set<string>();
+  let sent = 0;
+  let killed: Promise<unknown> | undefined;
+  const sender = async () => {
+    while (sent < 200) {
+      const entry = sandbox.addEntry();
+      sent += 1;
+      if (sent === 100) killed = first.kill('SIGKILL');
+      try {
+        const reply = await sandbox.sendWebhook(`${first.url}/event`, sandbox.envelopes.entryCreated(entry.id));
+        if (reply.status === 202) accepted.add((reply.body as { job: string }).job);
+      } catch {
+        // Refused or reset by the killed process: never acknowledged, so never promised.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, sender));
+  await killed;
+  assert.ok(accepted.size >= 90, `only ${accepted.size} accepted before the kill`);
+
+  const second = await new ServeProcess(env).start();
+  try {
+    const delivered = () => new Set([...first.messages('job done'), ...second.messages('job done')].map((l) => String(l.job)));
+    const deadline = Date.now() + 15_000;
+    while ([...accepted].some((id) => !delivered().has(id)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lost = [...accepted].filter((id) => !delivered().has(id));
+    assert.deepEqual(lost, [], `${lost.length} of ${accepted.size} accepted jobs were never delivered`);
+  } finally {
+    await second.kill('SIGTERM');
+  }
+});
