@@ -1,7 +1,8 @@
 // bench/ingress: `serve` under autocannon with correctly signed 2 KB events, beside a floor
 // measured in the same run (plain node:http + one ECDSA verify + JSON.parse).
-// Run: node --import tsx bench/ingress.ts [--duration 10] [--connections 10]
-import { spawn, type ChildProcess } from 'node:child_process';
+// Run: node --import tsx bench/ingress.ts [--duration 10] [--connections 10]   (BENCH_PIN=1 to pin)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,18 @@ const duration = Number(values.duration);
 const connections = Number(values.connections);
 const BODY_BYTES = 2048;
 
+// BENCH_PIN=1: each server pinned to core 0 and the load generator to core 1, as in the
+// reference measurement. Unpinned (the default), servers may use both cores, which matters
+// for serve: its journal flushes run on libuv's thread pool.
+const PIN = process.env.BENCH_PIN === '1' && existsSync('/usr/bin/taskset') && cpus().length >= 2;
+if (PIN) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
 function start(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const command = PIN ? ['taskset', '-c', '0', process.execPath] : [process.execPath];
+  const child = spawn(command[0]!, [...command.slice(1), '--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -70,7 +81,7 @@ const line = (name: string, r: Result) =>
 const ratio = serveResult.requests.average / floorResult.requests.average;
 process.stdout.write(
   [
-    `bench/ingress: ${connections} connections, ${duration} s, ${BODY_BYTES}-byte signed events, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+    `bench/ingress: ${connections} connections, ${duration} s, ${BODY_BYTES}-byte signed events, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}${PIN ? ', servers pinned to core 0, load to core 1' : ''}`,
     line('floor', floorResult),
     line('serve', serveResult),
     `ratio serve/floor = ${ratio.toFixed(2)} (target >= 0.80); serve p99 = ${serveResult.latency.p99} ms (target <= 10 ms)`,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import pino from 'pino';
 import { AwsSecretStore } from '../secret/aws-secret-store.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import type { Env } from '../secret/source.ts';
@@ -12,6 +13,8 @@ export interface TextSink {
 export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
+  /** Where JSON log lines go: stderr, buffered in a real process so a busy service is not slowed by them. */
+  logs: TextSink;
   env: Env;
   readFile(path: string): Promise<string>;
   secretStore(region: string | undefined): SecretStore;
@@ -21,6 +24,8 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    // Written without blocking the event loop; pino flushes what is pending when the process exits.
+    logs: pino.destination({ dest: 2, sync: false }),
     env: process.env,
     readFile: (path) => readFile(path, 'utf8'),
     secretStore: (region) => new AwsSecretStore(new SecretsManagerClient({ region, maxAttempts: 2 })),

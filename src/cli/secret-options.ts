@@ -40,7 +40,7 @@ export async function commandContext(options: CommonOptions, io: CliIo): Promise
   const { values } = resolveSettings(['region'], { flags: { region: options.region }, env: io.env, profile });
   const redactor = new SecretRedactor();
   // The CLI's own results go to stdout; its log lines are for debugging and stay quiet by default.
-  const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: io.stderr, redactor });
+  const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: io.logs, redactor });
   return { profile, region: values.region, redactor, log };
 }
 

@@ -84,7 +84,7 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
     queue,
     log: log.child({ component: 'worker' }),
     // The packaging pipeline arrives with issue 4; until then the worker records what it got.
-    handle: async (body) => log.info({ body }, 'job received (packaging not built yet)'),
+    handle: async (body) => log.debug({ body }, 'job received (packaging not built yet)'),
   });
   worker.start();
   log.info({ url: service.url, queue: settings.queue, registry }, 'benchling-webhook listening');

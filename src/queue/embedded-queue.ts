@@ -75,6 +75,7 @@ export class EmbeddedQueue implements Queue {
     queue.journal = await Journal.open(path, contents, {
       shouldCompact: (records) => queue.shouldCompact(records),
       snapshot: () => state.snapshot(),
+      syncBeforeAck: settings.syncBeforeAck,
     });
     for (const groupId of state.groups.keys()) queue.ready.add(groupId);
     // Damaged lines stay skipped only until the file is rewritten without them.

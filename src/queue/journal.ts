@@ -5,7 +5,7 @@ import { deferred } from './deferred.ts';
 import type { Deferred } from './deferred.ts';
 import { JOURNAL_HEADER } from './journal-events.ts';
 import type { JournalEvent } from './journal-events.ts';
-import { syncDirectory, truncateDurably, writeAll } from './journal-file.ts';
+import { syncDirectory, truncateDurably, writeAll, writeAllSync } from './journal-file.ts';
 import type { JournalContents } from './journal-file.ts';
 
 export interface JournalHooks {
@@ -13,6 +13,12 @@ export interface JournalHooks {
   shouldCompact(records: number): boolean;
   /** The whole live state as records; called synchronously, so it matches every event appended so far. */
   snapshot(): JournalEvent[];
+  /**
+   * true: an append resolves after fdatasync (survives power loss). false: it resolves once
+   * the kernel has the bytes (survives the process being killed) and the fdatasync follows
+   * at once in the background, so callers do not wait a disk flush per request.
+   */
+  syncBeforeAck: boolean;
 }
 
 interface Batch {
@@ -22,8 +28,8 @@ interface Batch {
 }
 
 /**
- * The append-only journal file with group commit: one write + fdatasync carries every event
- * appended while the previous one was in flight, so concurrent callers share the fsync cost.
+ * The append-only journal file with group commit: one write (+ fdatasync) carries every event
+ * appended while the previous one was in flight, so concurrent callers share the cost.
  * A compaction takes the place of a batch: the snapshot then already contains that batch's
  * events (they were applied to the state before being appended), and later events go to
  * the new file.
@@ -33,6 +39,9 @@ export class Journal {
   private inFlight: Promise<void> | undefined;
   private failed: AppError | undefined;
   private closed = false;
+  /** The background fdatasync in flight, and whether more was written after it began. */
+  private syncing: Promise<void> | undefined;
+  private dirty = false;
 
   private constructor(
     private readonly path: string,
@@ -79,6 +88,7 @@ export class Journal {
     this.closed = true;
     await this.flush().catch(() => undefined);
     await this.inFlight;
+    await this.syncing;
     await this.handle.close();
   }
 
@@ -121,13 +131,40 @@ export class Journal {
   }
 
   private async write(events: JournalEvent[]): Promise<void> {
-    await writeAll(this.handle, encode(events));
-    await this.handle.datasync();
+    if (this.hooks.syncBeforeAck) {
+      await writeAll(this.handle, encode(events));
+      await this.handle.datasync();
+    } else {
+      writeAllSync(this.handle.fd, encode(events));
+      this.syncSoon();
+    }
     this.records += events.length;
+  }
+
+  private syncSoon(): void {
+    if (this.syncing) {
+      this.dirty = true;
+      return;
+    }
+    this.syncing = this.handle
+      .datasync()
+      .catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.failed ??= new AppError('queue_write_failed', `Flushing the queue journal ${this.path} failed: ${reason}`);
+      })
+      .finally(() => {
+        this.syncing = undefined;
+        if (this.dirty) {
+          this.dirty = false;
+          this.syncSoon();
+        }
+      });
   }
 
   /** temp file + fsync + rename + directory fsync: a crash leaves either the old file or the new one. */
   private async rewrite(snapshot: JournalEvent[]): Promise<void> {
+    // The old handle is about to close: its flush must finish first.
+    while (this.syncing) await this.syncing;
     const temp = `${this.path}.tmp`;
     const handle = await open(temp, 'w');
     try {

@@ -47,7 +47,7 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
       verdict = await deps.verifier.verify(request.headers, raw);
     } catch (error) {
       if (error instanceof AppError && error.code === 'JWKS_UNAVAILABLE') {
-        request.log.warn({ reason: error.message }, 'webhook keys unavailable; Benchling will retry');
+        deps.log.warn({ reason: error.message }, 'webhook keys unavailable; Benchling will retry');
         return reply.code(503).send({ error: 'unavailable', reason: 'jwks_unavailable' });
       }
       throw error;
@@ -79,12 +79,13 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
 export function buildServer(deps: ServiceDeps) {
   const insecure = deps.verifier === undefined;
   const log = insecure ? deps.log.child({ verification: 'DISABLED (--insecure-skip-verify): local experiments only' }) : deps.log;
-  // One line per request, written when the answer is known, instead of fastify's two.
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, disableRequestLogging: true });
+  // One line per request, written by us when the answer is known: fastify's own request
+  // logging would add two lines and a child logger per request.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.includes('/health')) return;
     const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level](
+    log[level](
       { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...outcomes.get(request) },
       'webhook',
     );
@@ -99,7 +100,7 @@ export function buildServer(deps: ServiceDeps) {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send({ error: 'bad_request', message: error.code ?? 'unreadable request' });
     }
-    request.log.error({ err: error }, 'request failed');
+    log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(500).send({ error: 'internal' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));

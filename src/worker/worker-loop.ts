@@ -39,7 +39,7 @@ export class WorkerLoop {
     while (this.running) {
       let leases: Lease[];
       try {
-        leases = await this.options.queue.receive({ max: 1, waitMs: 1000 });
+        leases = await this.options.queue.receive({ max: 10, waitMs: 1000 });
       } catch (error) {
         this.options.log.error({ err: error }, 'cannot receive jobs; retrying in 1 s');
         await new Promise((resolve) => setTimeout(resolve, 1000));

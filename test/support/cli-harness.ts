@@ -44,6 +44,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const io: CliIo = {
     stdout,
     stderr,
+    logs: stderr,
     env,
     readFile: (path) => readFile(path, 'utf8'),
     secretStore: (region) =>
