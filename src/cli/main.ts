@@ -42,7 +42,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--host <host>', 'interface to listen on', '0.0.0.0')
     .option('--secret-ttl <seconds>', 're-read the secret this often', '60')
     .option('--insecure-skip-verify', 'accept unsigned webhooks (local experiments only; refused in production)')
+    .option('--no-worker', 'run only the webhook service (the worker runs elsewhere, as on AWS)')
     .action(run<ServeOptions>(async () => (await import('./serve.ts')).serve));
+
+  addSettingOptions(addSecretOptions(program.command('worker')), SERVE_SETTINGS)
+    .description('run only the packaging worker (the second container on AWS)')
+    .option('--secret-ttl <seconds>', 're-read the secret this often', '60')
+    .action(run<ServeOptions>(async () => (await import('./worker.ts')).worker));
   return program;
 }
 

@@ -16,8 +16,10 @@ export const SERVE_SETTINGS = [
 ] as const satisfies readonly SettingKey[];
 
 export interface ServeOptions extends CommonOptions {
-  host: string;
-  secretTtl: string;
+  host?: string;
+  secretTtl?: string;
   insecureSkipVerify?: boolean;
+  /** commander's `--no-worker` sets this to false. */
+  worker?: boolean;
   [setting: string]: unknown;
 }

@@ -24,22 +24,28 @@ export class SecretState {
   private secret: BenchlingSecret;
   private health: SecretHealth;
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: ((secret: BenchlingSecret) => void)[] = [];
 
   private constructor(
     private readonly load: SecretLoader,
     first: BenchlingSecret,
     private readonly log: Logger,
-    private readonly onChange: (secret: BenchlingSecret) => void,
   ) {
     this.secret = first;
     this.health = { ok: true, loadedAt: new Date().toISOString() };
   }
 
   /** Throws AppError SECRET_INCOMPLETE (naming each field) when the secret cannot be used. */
-  static async open(load: SecretLoader, log: Logger, onChange: (s: BenchlingSecret) => void = () => {}): Promise<SecretState> {
+  static async open(load: SecretLoader, log: Logger): Promise<SecretState> {
     const resolved = await load();
     if (!resolved.secret) throw incompleteError(resolved.report);
-    return new SecretState(load, resolved.secret, log, onChange);
+    return new SecretState(load, resolved.secret, log);
+  }
+
+  /** Calls `listener` now with the current secret, and again whenever a new version takes over. */
+  follow(listener: (secret: BenchlingSecret) => void): void {
+    this.listeners.push(listener);
+    listener(this.secret);
   }
 
   get current(): BenchlingSecret {
@@ -69,7 +75,7 @@ export class SecretState {
     this.health = { ok: true, loadedAt: new Date().toISOString() };
     if (changed) {
       this.log.info({ source: resolved.report.source.label }, 'a new version of the Benchling secret is in use');
-      this.onChange(resolved.secret);
+      for (const listener of this.listeners) listener(resolved.secret);
     }
   }
 

@@ -4,17 +4,16 @@ import type { Logger } from 'pino';
 import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cache.ts';
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
 import type { Queue } from '../queue/queue.ts';
-import type { SecretRedactor } from '../secret/redact.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { ReadinessCheck } from './readiness.ts';
-import { SecretState, type SecretLoader } from './secret-state.ts';
+import type { SecretState } from './secret-state.ts';
 import { buildServer } from './server.ts';
 
 export interface ServiceOptions {
-  loadSecret: SecretLoader;
+  /** Opened (and so validated) by the caller: nothing listens before the secret is known good. */
+  secret: SecretState;
   queue: Queue;
   log: Logger;
-  redactor: SecretRedactor;
   version: string;
   host: string;
   port: number;
@@ -25,13 +24,11 @@ export interface ServiceOptions {
   /** Local registry directory to check for readiness; S3 registries are checked by the worker. */
   registryDir?: string | undefined;
   insecureSkipVerify?: boolean;
-  secretTtlMs?: number;
   fetchJwks?: FetchJwks;
 }
 
 export interface RunningService {
   url: string;
-  secret: SecretState;
   close(): Promise<void>;
 }
 
@@ -60,12 +57,8 @@ async function directoryWritable(dir: string): Promise<boolean> {
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const jwks = new JwksCache({ fetchJwks: options.fetchJwks ?? ((url) => httpFetchJwks(url)) });
-  const follow = (secret: BenchlingSecret) => {
-    options.redactor.remember(secret);
-    jwks.setUrl(options.jwksUrl ?? defaultJwksUrl(secret));
-  };
-  const secret = await SecretState.open(options.loadSecret, options.log, follow);
-  follow(secret.current);
+  const { secret } = options;
+  secret.follow((current) => jwks.setUrl(options.jwksUrl ?? defaultJwksUrl(current)));
   // Warming is best effort: a JWKS outage shows in /health/ready and as 503s, not as a crash.
   await jwks.warm().catch(() => undefined);
 
@@ -98,13 +91,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     checks,
   });
   const url = await app.listen({ host: options.host, port: options.port });
-  secret.startRefreshing(options.secretTtlMs ?? 60_000);
-  return {
-    url,
-    secret,
-    close: async () => {
-      secret.stop();
-      await app.close();
-    },
-  };
+  return { url, close: () => app.close() };
 }

@@ -55,7 +55,7 @@ test('valid → valid: the new version is in use within one TTL', async () => {
   const took = await waitFor(async () => (await sendFor('beta')).status === 202, 5 * TTL_MS);
   assert.ok(took <= TTL_MS + 100, `took ${took} ms`);
   assert.equal((await sendFor('alpha')).status, 403);
-  assert.equal(world.service.secret.current.client_secret, 'rotation-client-secret-2');
+  assert.equal(world.secret.current.client_secret, 'rotation-client-secret-2');
 });
 
 test('valid → incomplete: serving goes on with the last good version; /health/ready names the missing field', async () => {

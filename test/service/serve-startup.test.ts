@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
+import { runBin } from '../support/cli-harness.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/benchling-webhook.js', import.meta.url));
@@ -72,4 +73,17 @@ test('serve with a secret lacking app_definition_id exits non-zero within 2 s, n
   assert.equal(opened, false, 'the port never opened');
   assert.match(output, /`app_definition_id` is missing: pass --benchling-app-definition-id or set BENCHLING_APP_DEFINITION_ID/);
   assert.match(output, /not starting/);
+});
+
+test('worker refuses an incomplete secret the same way, before taking a job', async () => {
+  const { client_secret: _missing, ...partial } = sandbox.secret;
+  const run = await runBin(['worker'], {
+    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-worker-')),
+    XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-worker-data-')),
+    BENCHLING_SECRETS: JSON.stringify(partial),
+  });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /`client_secret` is missing: pass --benchling-client-secret or set BENCHLING_CLIENT_SECRET/);
+  assert.match(run.stderr, /worker: not starting/);
+  assert.ok(run.ms < 2000, `took ${run.ms} ms`);
 });

@@ -1,0 +1,81 @@
+import { resolveSettings, type Settings } from '../config/settings.ts';
+import { dataDir } from '../config/paths.ts';
+import { UsageError } from '../errors/app-error.ts';
+import type { Logger } from '../log/logger.ts';
+import { openQueue } from '../queue/open-queue.ts';
+import type { Queue } from '../queue/queue.ts';
+import { formatReport } from '../secret/report.ts';
+import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
+import { SecretState } from '../service/secret-state.ts';
+import { println, type CliIo } from './io.ts';
+import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
+import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
+
+export type RuntimeSettings = Settings<(typeof SERVE_SETTINGS)[number]>;
+
+/** What `serve`, `worker` and `demo` share: a validated secret that follows rotation, settings, the queue. */
+export interface Runtime {
+  context: CommandContext;
+  settings: RuntimeSettings;
+  secret: SecretState;
+  queue: Queue;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the runtime, or prints the secret's problems report and returns exit code 1: a
+ * process with an incomplete secret must stop before it opens a port or takes a job.
+ */
+export async function openRuntime(command: string, options: ServeOptions, io: CliIo): Promise<Runtime | number> {
+  const ttlSeconds = Number(options.secretTtl ?? 60);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+    throw new UsageError('SETTING_INVALID', '--secret-ttl must be a positive number of seconds');
+  }
+  const context = await commandContext(options, io);
+  const first = await resolveCommandSecret(options, context, io);
+  if (!first.secret) {
+    println(io.stderr, formatReport(first.report));
+    println(io.stderr, `${command}: not starting, the Benchling secret is incomplete`);
+    return 1;
+  }
+  const { values: settings } = resolveSettings(SERVE_SETTINGS, { flags: options, env: io.env, profile: context.profile });
+  const log = context.log.child({ component: command });
+  log.level = settings.logLevel ?? 'info';
+
+  // Later reads re-run the same resolution, so a rotated secret in AWS (or a rewritten file) is picked up.
+  let initial: ResolvedSecret | undefined = first;
+  const load = async (): Promise<ResolvedSecret> => {
+    const already = initial;
+    initial = undefined;
+    const request = { flags: options, env: io.env, profile: { name: options.profile, secretRef: context.profile?.secretArn } };
+    return already ?? resolveSecret(request, { readFile: io.readFile, secretStore: () => io.secretStore(context.region) });
+  };
+  const secret = await SecretState.open(load, log);
+  secret.follow((current) => context.redactor.remember(current));
+  const queue = await openQueue(settings.queue ?? 'embedded', {
+    dataDir: dataDir(io.env),
+    region: context.region,
+    sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
+  });
+  secret.startRefreshing(ttlSeconds * 1000);
+  return {
+    context,
+    settings,
+    secret,
+    queue,
+    log,
+    close: async () => {
+      secret.stop();
+      await queue.close();
+    },
+  };
+}
+
+export function waitForSignal(): Promise<string> {
+  return new Promise((done) => {
+    const stop = (signal: string) => done(signal);
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

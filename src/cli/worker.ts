@@ -1,0 +1,18 @@
+import { println, type CliIo } from './io.ts';
+import { openRuntime, waitForSignal } from './runtime.ts';
+import { startWorker } from './serve.ts';
+import type { ServeOptions } from './serve-settings.ts';
+
+/** `worker`: only the packaging worker — the second container on AWS. */
+export async function worker(options: ServeOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
+  const runtime = await openRuntime('worker', options, io);
+  if (typeof runtime === 'number') return runtime;
+  const loop = startWorker(runtime);
+  runtime.log.info({ queue: runtime.settings.queue, registry: runtime.settings.registry }, 'benchling-webhook worker running');
+  println(io.stdout, 'worker running');
+  const signal = await until;
+  runtime.log.info({ signal }, 'shutting down');
+  await loop.stop();
+  await runtime.close();
+  return 0;
+}
