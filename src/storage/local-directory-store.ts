@@ -10,7 +10,7 @@ import { ABSENT, commitFile, errorCode, localError } from './local-files.ts';
 import { listLocalKeys } from './local-listing.ts';
 import { assertKeyPrefix, assertObjectKey, TEMP_MARK } from './object-key.ts';
 import type { ObjectStore, PutStreamOptions, StoreCheck, StoredObject } from './object-store.ts';
-import { filePhysicalKey } from './physical-key.ts';
+import { filePhysicalKey } from '../quilt/physical-key.ts';
 
 /** A registry in a local directory: key `a/b.txt` is the file `<root>/a/b.txt`. */
 export class LocalDirectoryStore implements ObjectStore {

@@ -7,7 +7,7 @@ import { ByteCounter } from './byte-counter.ts';
 import { assertKeyPrefix, assertObjectKey, keyProblem } from './object-key.ts';
 import type { ObjectStore, PutStreamOptions, StoreCheck, StoredObject } from './object-store.ts';
 import { partSizeFor } from './part-size.ts';
-import { s3PhysicalKey } from './physical-key.ts';
+import { s3PhysicalKey } from '../quilt/physical-key.ts';
 import { isAbsent, s3Error } from './s3-errors.ts';
 
 export interface S3StoreOptions {

@@ -1,0 +1,225 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z, type ZodType } from 'zod';
+import { SecretRedactor } from '../secret/redact.ts';
+import { AccessTokens } from './access-token.ts';
+import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
+import {
+  CanvasSchema,
+  EntryEnvelopeSchema,
+  ExportResultSchema,
+  ExportStartedSchema,
+  NamedObjectSchema,
+  TaskSchema,
+  type BenchlingCanvas,
+  type BenchlingEntry,
+  type BenchlingTask,
+} from './api-schemas.ts';
+import { ApiTransport, type ApiCall } from './api-transport.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
+import { realSleep, type Now, type Sleep } from './clock.ts';
+import { downloadToFile, type DownloadOptions, type DownloadResult } from './download-to-file.ts';
+import { LINKED_OBJECT_COLLECTIONS, type LinkedObjectKind } from './linked-objects.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { pollTask, type WaitForTaskOptions } from './task-polling.ts';
+import { tokenRequester } from './token-request.ts';
+import { checkZip } from './zip-entries.ts';
+
+export interface BenchlingClientTimeouts {
+  /** Per try of an API call, answer body included. Default 30 s. */
+  requestMs?: number;
+  /** A presigned download fails when no byte arrives for this long. Default 60 s. */
+  downloadIdleMs?: number;
+}
+
+export interface BenchlingClientOptions {
+  /** The tenant base, `https://acme.benchling.com`; calls go to `${apiBase}/api/v2/...`. */
+  apiBase: string;
+  clientId: string;
+  clientSecret: string;
+  /** Share one per process (processRateLimiter()), so all clients together stay under the tenant limit. */
+  rateLimiter: RateLimiter;
+  fetch?: typeof fetch;
+  now?: Now;
+  sleep?: Sleep;
+  log?: Logger;
+  timeouts?: BenchlingClientTimeouts;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ExportEntryOptions extends DownloadOptions {
+  wait?: WaitForTaskOptions;
+}
+
+export interface ExportedZip extends DownloadResult {
+  taskId: string;
+  /** Files in the ZIP (directories not counted) and their uncompressed total. */
+  files: number;
+  uncompressedBytes: number;
+}
+
+/** Block shapes belong to the canvas module; here a block only needs its `type`. */
+export interface CanvasBlockInput {
+  type: string;
+}
+
+export interface CanvasCreateBody<B extends CanvasBlockInput = CanvasBlockInput> {
+  appId: string;
+  featureId: string;
+  resourceId: string;
+  blocks: readonly B[];
+  enabled?: boolean;
+  sessionId?: string | null;
+  /** Hidden app state: a JSON string under 5 KB. */
+  data?: string | null;
+}
+
+export type CanvasUpdateBody<B extends CanvasBlockInput = CanvasBlockInput> = Partial<CanvasCreateBody<B>>;
+
+const NamedEntrySchema = z.looseObject({ entry: NamedObjectSchema });
+
+/**
+ * The Benchling REST API as the app uses it (reference/benchling-protocol.md §5). Every call
+ * goes to the configured tenant only; the one URL taken from an answer is an export's
+ * presigned download, fetched without credentials.
+ */
+export class BenchlingClient {
+  readonly apiBase: string;
+  private readonly transport: ApiTransport;
+  private readonly tokens: AccessTokens;
+  private readonly now: Now;
+  private readonly sleep: Sleep;
+  private readonly fetchImpl: typeof fetch;
+  private readonly retry: RetryPolicy;
+  private readonly downloadIdleMs: number;
+  private readonly log: Logger | undefined;
+
+  constructor(options: BenchlingClientOptions) {
+    this.apiBase = normaliseApiBase(options.apiBase);
+    requireCredentials(options);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.downloadIdleMs = options.timeouts?.downloadIdleMs ?? 60_000;
+    this.log = options.log?.child({ component: 'benchling-client' });
+    const redactor = new SecretRedactor();
+    redactor.remember({ client_id: options.clientId, client_secret: options.clientSecret });
+    this.transport = new ApiTransport({
+      apiBase: this.apiBase,
+      fetch: this.fetchImpl,
+      limiter: options.rateLimiter,
+      tokens: () => this.tokens,
+      now: this.now,
+      sleep: this.sleep,
+      retry: this.retry,
+      requestTimeoutMs: options.timeouts?.requestMs ?? 30_000,
+      redactor,
+      log: this.log,
+    });
+    this.tokens = new AccessTokens(tokenRequester(this.transport, options), this.now);
+  }
+
+  /** Fetches (or reuses) the access token: the live credentials check of `validate`. */
+  async authenticate(): Promise<void> {
+    await this.tokens.get();
+  }
+
+  async getEntry(entryId: string): Promise<BenchlingEntry> {
+    return (await this.get(`/entries/${segment(entryId)}`, EntryEnvelopeSchema)).entry;
+  }
+
+  /** `POST /exports` as HTML (a ZIP of the rendered entry and its attachments); the task id. */
+  async startExport(entryId: string): Promise<string> {
+    // Sent again after a lost answer it only starts a second export, which costs nothing lasting.
+    const call: ApiCall = { method: 'POST', path: '/exports', json: { id: entryId, format: 'html' }, authorization: 'bearer', idempotent: true };
+    return (await this.transport.call(call, ExportStartedSchema)).taskId;
+  }
+
+  waitForTask(taskId: string, options: WaitForTaskOptions = {}): Promise<BenchlingTask> {
+    const getTask = () => this.get(`/tasks/${segment(taskId)}`, TaskSchema);
+    return pollTask(taskId, { getTask, now: this.now, sleep: this.sleep }, options);
+  }
+
+  downloadToFile(url: string, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+    const deps = { fetch: this.fetchImpl, now: this.now, sleep: this.sleep, retry: this.retry, idleTimeoutMs: this.downloadIdleMs, log: this.log };
+    return downloadToFile(url, path, deps, options);
+  }
+
+  /** Export, wait, download into `dir/<entryId>.zip`, and check the ZIP's directory is whole. */
+  async exportEntryZip(entryId: string, dir: string, options: ExportEntryOptions = {}): Promise<ExportedZip> {
+    const taskId = await this.startExport(entryId);
+    const task = await this.waitForTask(taskId, options.wait);
+    const result = ExportResultSchema.safeParse(task.response);
+    if (!result.success) throw new BenchlingError(BenchlingErrorCode.BAD_RESPONSE, `Benchling export task ${taskId} succeeded without a downloadURL`, false);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${entryId.replace(/[^A-Za-z0-9_-]/g, '_')}.zip`);
+    const download = await this.downloadToFile(result.data.downloadURL, path, { maxBytes: options.maxBytes });
+    try {
+      const { files, bytes } = await checkZip(path);
+      return { ...download, taskId, files, uncompressedBytes: bytes };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * The name of an object a note links to, or undefined when Benchling says it does not exist
+   * or the app may not see it (not shared with the app), which must not fail a package.
+   */
+  async getLinkedName(kind: LinkedObjectKind, id: string): Promise<string | undefined> {
+    try {
+      if (kind === 'entry') return (await this.get(`/entries/${segment(id)}`, NamedEntrySchema)).entry.name;
+      return (await this.get(`/${LINKED_OBJECT_COLLECTIONS[kind]}/${segment(id)}`, NamedObjectSchema)).name;
+    } catch (error) {
+      const hidden = error instanceof BenchlingError && (error.code === BenchlingErrorCode.NOT_FOUND || error.code === BenchlingErrorCode.FORBIDDEN);
+      if (hidden) return undefined;
+      throw error;
+    }
+  }
+
+  createCanvas<B extends CanvasBlockInput>(body: CanvasCreateBody<B>): Promise<BenchlingCanvas> {
+    // Not repeated after an unclear failure: a second POST would put a second canvas in the entry.
+    return this.transport.call({ method: 'POST', path: '/app-canvases', json: body, authorization: 'bearer', idempotent: false }, CanvasSchema);
+  }
+
+  getCanvas(canvasId: string): Promise<BenchlingCanvas> {
+    return this.get(`/app-canvases/${segment(canvasId)}`, CanvasSchema);
+  }
+
+  updateCanvas<B extends CanvasBlockInput>(canvasId: string, body: CanvasUpdateBody<B>): Promise<BenchlingCanvas> {
+    const call: ApiCall = { method: 'PATCH', path: `/app-canvases/${segment(canvasId)}`, json: body, authorization: 'bearer', idempotent: true };
+    return this.transport.call(call, CanvasSchema);
+  }
+
+  private get<T>(path: string, schema: ZodType<T>): Promise<T> {
+    return this.transport.call({ method: 'GET', path, authorization: 'bearer', idempotent: true }, schema);
+  }
+}
+
+/** An id goes into exactly one path segment, whatever it contains. */
+function segment(id: string): string {
+  if (id === '') throw new BenchlingError(BenchlingErrorCode.CONFIG, 'A Benchling id must not be empty', false);
+  return encodeURIComponent(id);
+}
+
+function normaliseApiBase(apiBase: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(apiBase);
+  } catch {
+    url = undefined;
+  }
+  const plain = url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && !url.search && !url.hash;
+  if (!plain || url === undefined) {
+    throw new BenchlingError(BenchlingErrorCode.CONFIG, `The Benchling API base ${JSON.stringify(apiBase)} is not a plain http(s) URL such as https://acme.benchling.com`, false);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function requireCredentials(options: BenchlingClientOptions): void {
+  const missing = (['clientId', 'clientSecret'] as const).filter((k) => typeof options[k] !== 'string' || options[k] === '');
+  if (missing.length > 0) throw new BenchlingError(BenchlingErrorCode.CONFIG, `The Benchling client needs ${missing.join(' and ')}`, false);
+}
