@@ -4,6 +4,9 @@ import { UsageError } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { openQueue } from '../queue/open-queue.ts';
 import type { Queue } from '../queue/queue.ts';
+import { RateLimiter } from '../benchling/rate-limiter.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { openObjectStore } from '../storage/open-store.ts';
 import { formatReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
 import { SecretState } from '../service/secret-state.ts';
@@ -19,6 +22,9 @@ export interface Runtime {
   settings: RuntimeSettings;
   secret: SecretState;
   queue: Queue;
+  store: ObjectStore;
+  /** Every Benchling call of the process takes a permit from this one limiter. */
+  rateLimiter: RateLimiter;
   log: Logger;
   close(): Promise<void>;
 }
@@ -58,12 +64,18 @@ export async function openRuntime(command: string, options: ServeOptions, io: Cl
     region: context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
   });
+  const store = await openObjectStore(settings.registry ?? './quilt-registry', {
+    region: context.region,
+    s3Endpoint: io.env.AWS_ENDPOINT_URL_S3,
+  });
   secret.startRefreshing(ttlSeconds * 1000);
   return {
     context,
     settings,
     secret,
     queue,
+    store,
+    rateLimiter: new RateLimiter(settings.benchlingRateLimit),
     log,
     close: async () => {
       secret.stop();

@@ -13,6 +13,7 @@ export const SERVE_SETTINGS = [
   'logLevel',
   'benchlingApiUrl',
   'benchlingJwksUrl',
+  'benchlingRateLimit',
 ] as const satisfies readonly SettingKey[];
 
 export interface ServeOptions extends CommonOptions {

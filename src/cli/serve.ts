@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/app-error.ts';
 import { startService } from '../service/start-service.ts';
+import { createPackagingHandler } from '../worker/packaging-handler.ts';
 import { WorkerLoop } from '../worker/worker-loop.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal, type Runtime } from './runtime.ts';
@@ -11,13 +12,22 @@ function runsInProduction(env: CliIo['env']): boolean {
   return env.NODE_ENV === 'production' || env.ECS_CONTAINER_METADATA_URI_V4 !== undefined;
 }
 
-export function startWorker(runtime: Runtime): WorkerLoop {
-  const worker = new WorkerLoop({
-    queue: runtime.queue,
-    log: runtime.log.child({ component: 'worker' }),
-    // The packaging pipeline arrives with issue 4; until then the worker records what it got.
-    handle: async (body) => runtime.log.debug({ body }, 'job received (packaging not built yet)'),
+export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop> {
+  const { settings } = runtime;
+  const log = runtime.log.child({ component: 'worker' });
+  const handle = await createPackagingHandler({
+    secret: runtime.secret,
+    store: runtime.store,
+    rateLimiter: runtime.rateLimiter,
+    log,
+    registry: settings.registry ?? './quilt-registry',
+    prefix: settings.packagePrefix ?? 'benchling',
+    packager: settings.packager ?? 'direct',
+    apiUrl: settings.benchlingApiUrl,
+    region: runtime.context.region,
+    sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
   });
+  const worker = new WorkerLoop({ queue: runtime.queue, log, handle });
   worker.start();
   return worker;
 }
@@ -53,7 +63,7 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
     await runtime.close();
     throw error;
   }
-  const worker = options.worker === false ? undefined : startWorker(runtime);
+  const worker = options.worker === false ? undefined : await startWorker(runtime, io);
   log.info({ url: service.url, queue: settings.queue, registry, worker: worker !== undefined }, 'benchling-webhook listening');
   println(io.stdout, `listening on ${service.url}`);
   const signal = await until;

@@ -7,7 +7,7 @@ import type { ServeOptions } from './serve-settings.ts';
 export async function worker(options: ServeOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
   const runtime = await openRuntime('worker', options, io);
   if (typeof runtime === 'number') return runtime;
-  const loop = startWorker(runtime);
+  const loop = await startWorker(runtime, io);
   runtime.log.info({ queue: runtime.settings.queue, registry: runtime.settings.registry }, 'benchling-webhook worker running');
   println(io.stdout, 'worker running');
   const signal = await until;

@@ -23,6 +23,7 @@ export const ProfileSchema = z.strictObject({
   logLevel: z.string().min(1).optional(),
   benchlingApiUrl: z.string().min(1).optional(),
   benchlingJwksUrl: z.string().min(1).optional(),
+  benchlingRateLimit: z.string().min(1).optional(),
 });
 
 export type Profile = z.infer<typeof ProfileSchema>;

@@ -31,6 +31,18 @@ export const SETTINGS = {
   logLevel: setting({ env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info' }),
   benchlingApiUrl: setting({ env: 'BENCHLING_API_URL', schema: z.url() }),
   benchlingJwksUrl: setting({ env: 'BENCHLING_JWKS_URL', schema: z.url() }),
+  benchlingRateLimit: setting({
+    env: 'BENCHLING_RATE_LIMIT',
+    schema: z
+      .string()
+      .regex(/^\d+\/\d+s$/, 'must look like 60/30s (requests per seconds)')
+      .transform((v) => {
+        const [limit, seconds] = v.slice(0, -1).split('/').map(Number) as [number, number];
+        return { limit, windowMs: seconds * 1000 };
+      })
+      .refine((v) => v.limit > 0 && v.windowMs > 0, 'needs at least 1 request per at least 1 s'),
+    default: { limit: 60, windowMs: 30_000 },
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

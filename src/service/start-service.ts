@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cache.ts';
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
 import type { Queue } from '../queue/queue.ts';
-import type { BenchlingSecret } from '../secret/schema.ts';
+import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { SecretState } from './secret-state.ts';
 import { buildServer } from './server.ts';
@@ -30,14 +30,6 @@ export interface ServiceOptions {
 export interface RunningService {
   url: string;
   close(): Promise<void>;
-}
-
-export function defaultApiBase(secret: BenchlingSecret): string {
-  return `https://${secret.tenant}.benchling.com`;
-}
-
-export function defaultJwksUrl(secret: BenchlingSecret): string {
-  return `https://apps.benchling.com/api/v1/apps/${encodeURIComponent(secret.app_definition_id)}/jwks`;
 }
 
 async function directoryWritable(dir: string): Promise<boolean> {

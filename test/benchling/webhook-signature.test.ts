@@ -96,7 +96,9 @@ function signatureFor(item: Item, content: Buffer, inJwks: SigningKey[], outside
     case 'wrongKey':
       return signatureItem(pickFrom(outside, item.pick), content);
     case 'wrongContent':
-      return signatureItem(own, Buffer.concat([content, Buffer.from(item.noise)]));
+      // Prefixed: an appended noise byte could equal what a body mutation appends, and then
+      // the "wrong" signature would rightly verify.
+      return signatureItem(own, Buffer.concat([Buffer.from('~'), content, Buffer.from(item.noise)]));
     case 'nonDerVersion':
       return signatureItem(own, content, pickFrom(['v1', 'v1a', 'v2', 'DER'], item.pick));
     case 'p1363Encoding':

@@ -1,0 +1,95 @@
+import { escapeMarkdown } from '../canvas/markdown.ts';
+
+/**
+ * The documents a package carries besides the export: entry.json (also the package's
+ * user_meta), README.md and links.json. They are pure functions of the entry, with no
+ * timestamps of our own, so re-packaging an unchanged entry yields the same top hash.
+ */
+export interface EntryUser {
+  id: string;
+  name?: string | undefined;
+  handle?: string | undefined;
+}
+
+export interface EntryLink {
+  id: string;
+  type: string;
+  webURL?: string | undefined;
+}
+
+export interface EntryForPackage {
+  id: string;
+  displayId: string;
+  name: string;
+  webURL: string;
+  createdAt: string;
+  modifiedAt: string;
+  creator?: EntryUser | undefined;
+  authors?: EntryUser[] | undefined;
+  schema?: { id: string; name?: string | undefined } | null | undefined;
+  fields?: Record<string, { displayValue?: string | null | undefined; value?: unknown }> | undefined;
+  reviewRecord?: { status?: string | undefined } | null | undefined;
+  days?: { notes?: { links?: EntryLink[] | undefined }[] | undefined }[] | undefined;
+}
+
+export interface NamedLink {
+  id: string;
+  type: string;
+  name: string | null;
+  web_url: string | null;
+}
+
+const user = (u: EntryUser | undefined) => (u ? { id: u.id, name: u.name ?? null, handle: u.handle ?? null } : null);
+
+export function entryMetadata(entry: EntryForPackage): Record<string, unknown> {
+  const fields = Object.fromEntries(
+    Object.entries(entry.fields ?? {}).map(([name, f]) => [name, f.displayValue ?? (f.value === undefined ? null : f.value)]),
+  );
+  return {
+    entry_id: entry.id,
+    display_id: entry.displayId,
+    name: entry.name,
+    web_url: entry.webURL,
+    creator: user(entry.creator),
+    authors: (entry.authors ?? []).map(user),
+    created_at: entry.createdAt,
+    modified_at: entry.modifiedAt,
+    schema: entry.schema ? { id: entry.schema.id, name: entry.schema.name ?? null } : null,
+    fields,
+    review_status: entry.reviewRecord?.status ?? null,
+  };
+}
+
+/** Every object the entry's notes link to, once each, in order of first appearance. */
+export function entryLinks(entry: EntryForPackage): EntryLink[] {
+  const seen = new Map<string, EntryLink>();
+  for (const day of entry.days ?? []) {
+    for (const note of day.notes ?? []) {
+      for (const link of note.links ?? []) if (!seen.has(link.id)) seen.set(link.id, link);
+    }
+  }
+  return [...seen.values()];
+}
+
+export function linksDocument(links: NamedLink[]): string {
+  return `${JSON.stringify({ version: 1, links }, null, 2)}\n`;
+}
+
+export function entryReadme(entry: EntryForPackage, links: NamedLink[], files: string[]): string {
+  const lines = [
+    `# ${escapeMarkdown(entry.displayId)}: ${escapeMarkdown(entry.name)}`,
+    '',
+    `Benchling notebook entry, packaged by benchling-webhook.`,
+    '',
+    `- Entry: <${encodeURI(entry.webURL)}>`,
+    `- Created: ${escapeMarkdown(entry.createdAt)}`,
+    `- Modified: ${escapeMarkdown(entry.modifiedAt)}`,
+  ];
+  if (entry.creator?.name) lines.push(`- Creator: ${escapeMarkdown(entry.creator.name)}`);
+  lines.push('', '## Files', '', ...files.map((f) => `- ${escapeMarkdown(f)}`));
+  if (links.length > 0) {
+    lines.push('', '## Linked Benchling objects', '');
+    for (const link of links) lines.push(`- ${escapeMarkdown(link.name ?? link.id)} (${escapeMarkdown(link.type)})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
