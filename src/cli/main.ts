@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors/app-error.ts';
 import { processIo, println, type CliIo } from './io.ts';
 import { addSecretOptions, type CommonOptions } from './secret-options.ts';
+import type { DemoOptions } from './demo.ts';
+import { addSynthOptions, type SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
 import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { addSettingOptions } from './setting-options.ts';
@@ -49,6 +51,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('run only the packaging worker (the second container on AWS)')
     .option('--secret-ttl <seconds>', 're-read the secret this often', '60')
     .action(run<ServeOptions>(async () => (await import('./worker.ts')).worker));
+
+  addSynthOptions(addSecretOptions(program.command('synth')))
+    .description('write the CloudFormation template(s) to --out DIR, offline; needs only the secret ARN')
+    .action(run<SynthOptions>(async () => (await import('./synth.ts')).synth));
+
+  program
+    .command('demo')
+    .description('run the whole chain locally: a simulated Benchling tenant, the service and worker, one signed entry event')
+    .option('--registry <dir>', 'where to write the package (default: a new temporary directory)')
+    .option('--timeout <seconds>', 'give up waiting for the package after this long', '15')
+    .action(run<DemoOptions>(async () => (await import('./demo.ts')).demo));
   return program;
 }
 

@@ -1,0 +1,212 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SETTINGS } from '../config/settings.ts';
+import { UsageError } from '../errors/app-error.ts';
+import { appImage } from './container-image.ts';
+import { AppTask, CONTAINER_PORT } from './constructs/app-task.ts';
+import { JobQueue } from './constructs/job-queue.ts';
+import { WebhookNetwork, type ExistingVpc } from './constructs/network.ts';
+import { PackageBucket } from './constructs/package-bucket.ts';
+import { WebhookAlarms } from './constructs/webhook-alarms.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+import { WebhookService } from './constructs/webhook-service.ts';
+import { WORKER_MAXIMUM_PERCENT, WorkerService } from './constructs/worker-service.ts';
+import { BENCHLING_TENANT_LIMIT, RATE_LIMIT_ENV, budgetPerProcess, formatRate, peakTasks, type RateLimit } from './rate-budget.ts';
+import { parseSecretArn } from './secret-arn.ts';
+
+/** The webhook container runs the service alone; the worker runs in its own service. */
+export const WEBHOOK_COMMAND = ['serve', '--no-worker'] as const;
+export const WORKER_COMMAND = ['worker'] as const;
+
+/** Runtime settings passed to both containers, under the env names of src/config/settings.ts. */
+export interface AppSettings {
+  readonly packagePrefix?: string;
+  readonly packageLinkKey?: string;
+  readonly quiltCatalog?: string;
+  readonly logLevel?: string;
+}
+
+export interface TaskSize {
+  /** Fargate CPU units. */
+  readonly cpu?: number;
+  readonly memoryLimitMiB?: number;
+  readonly minTasks?: number;
+  readonly maxTasks?: number;
+}
+
+export interface WorkerSize extends TaskSize {
+  /** Benchling API requests each worker process may make; default the tenant's limit split over the peak task count. */
+  readonly rateBudget?: RateLimit;
+}
+
+export interface BenchlingWebhookProps {
+  /**
+   * The complete ARN of the Benchling secret (`benchling-webhook secrets sync` prints and
+   * records it). The only way the secret enters the stack: its value never does.
+   */
+  readonly secretArn: string;
+  /** Default: a new VPC. */
+  readonly existingVpc?: ExistingVpc;
+  /** NAT gateways of a new VPC; default 1. */
+  readonly natGateways?: number;
+  /** Default: a new encrypted, versioned, TLS-only bucket. */
+  readonly existingBucketName?: string;
+  /** Default: any source (every request is signature-checked). */
+  readonly allowedSourceCidrs?: readonly string[];
+  /** Default: this project's Dockerfile, built at deploy time. */
+  readonly imageUri?: string;
+  readonly alarmEmail?: string;
+  readonly settings?: AppSettings;
+  readonly webhook?: TaskSize;
+  readonly worker?: WorkerSize;
+  /** The tenant's Benchling API limit that all workers share; default 60 requests / 30 s. */
+  readonly tenantRateLimit?: RateLimit;
+  /** Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** API Gateway logs; needs the account's API Gateway CloudWatch role. Default false. */
+  readonly apiAccessLogs?: boolean;
+}
+
+/** The whole back end on ECS Fargate; `BenchlingWebhookStack` is this construct in a stack of its own. */
+export class BenchlingWebhook extends Construct {
+  readonly network: WebhookNetwork;
+  readonly cluster: ecs.Cluster;
+  readonly jobs: JobQueue;
+  readonly packages: PackageBucket;
+  readonly secret: secretsmanager.ISecret;
+  readonly webhookTask: AppTask;
+  readonly workerTask: AppTask;
+  readonly webhookService: WebhookService;
+  readonly workerService: WorkerService;
+  readonly api: WebhookApi;
+  readonly alarms: WebhookAlarms;
+  /** The per-process Benchling API budget each worker task is given. */
+  readonly workerRateBudget: RateLimit;
+
+  constructor(scope: Construct, id: string, props: BenchlingWebhookProps) {
+    super(scope, id);
+    this.secret = importSecret(this, props.secretArn);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.network = new WebhookNetwork(this, 'Network', { existingVpc: props.existingVpc, natGateways: props.natGateways, logRetention });
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.network.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.jobs = new JobQueue(this, 'Jobs');
+    this.packages = new PackageBucket(this, 'Packages', { existingBucketName: props.existingBucketName });
+
+    const tenantLimit = props.tenantRateLimit ?? BENCHLING_TENANT_LIMIT;
+    const workerMax = props.worker?.maxTasks ?? 3;
+    this.workerRateBudget = props.worker?.rateBudget ?? budgetPerProcess(tenantLimit, peakTasks(workerMax, WORKER_MAXIMUM_PERCENT));
+    const tasks = this.createTasks(props, logRetention);
+    this.webhookTask = tasks.webhook;
+    this.workerTask = tasks.worker;
+    this.grantAccess();
+
+    this.webhookService = new WebhookService(this, 'WebhookService', {
+      cluster: this.cluster,
+      task: this.webhookTask,
+      subnets: this.network.privateSubnets,
+      minTasks: props.webhook?.minTasks,
+      maxTasks: props.webhook?.maxTasks,
+    });
+    this.workerService = new WorkerService(this, 'WorkerService', {
+      cluster: this.cluster,
+      task: this.workerTask,
+      subnets: this.network.privateSubnets,
+      queue: this.jobs.queue,
+      minTasks: props.worker?.minTasks,
+      maxTasks: workerMax,
+      rateBudget: this.workerRateBudget,
+      tenantLimit,
+    });
+    this.api = new WebhookApi(this, 'Endpoint', {
+      vpc: this.network.vpc,
+      subnets: this.network.privateSubnets,
+      service: this.webhookService.service,
+      allowedSourceCidrs: props.allowedSourceCidrs,
+      logRetention,
+      accessLogs: props.apiAccessLogs,
+    });
+    this.webhookService.scaleOnRequests(this.api.api.deploymentStage.metricCount({ statistic: 'Sum' }));
+    this.alarms = new WebhookAlarms(this, 'Alarms', {
+      cluster: this.cluster,
+      services: [
+        { name: 'Webhook', service: this.webhookService.service },
+        { name: 'Worker', service: this.workerService.service },
+      ],
+      deadLetterQueue: this.jobs.deadLetterQueue,
+      stage: this.api.api.deploymentStage,
+      alarmEmail: props.alarmEmail,
+    });
+  }
+
+  /** One image, two commands, the same plain settings; only the worker gets a share of the rate limit. */
+  private createTasks(props: BenchlingWebhookProps, logRetention: logs.RetentionDays): { webhook: AppTask; worker: AppTask } {
+    const image = appImage(this, props.imageUri);
+    const environment = {
+      ...settingsEnv(props.settings),
+      NODE_ENV: 'production',
+      PORT: String(CONTAINER_PORT),
+      AWS_REGION: Stack.of(this).region,
+      [SETTINGS.queue.env]: this.jobs.queue.queueUrl,
+      [SETTINGS.registry.env]: `s3://${this.packages.bucket.bucketName}`,
+    };
+    const common = { image, secret: this.secret, logRetention };
+    const webhook = new AppTask(this, 'WebhookTask', {
+      ...common,
+      command: WEBHOOK_COMMAND,
+      environment,
+      cpu: props.webhook?.cpu ?? 512,
+      memoryLimitMiB: props.webhook?.memoryLimitMiB ?? 1024,
+      role: 'webhook',
+      servesHttp: true,
+    });
+    const worker = new AppTask(this, 'WorkerTask', {
+      ...common,
+      command: WORKER_COMMAND,
+      environment: { ...environment, [RATE_LIMIT_ENV]: formatRate(this.workerRateBudget) },
+      cpu: props.worker?.cpu ?? 1024,
+      memoryLimitMiB: props.worker?.memoryLimitMiB ?? 2048,
+      role: 'worker',
+    });
+    return { webhook, worker };
+  }
+
+  /** The webhook only queues; the worker consumes, may queue follow-up jobs, and writes packages. */
+  private grantAccess(): void {
+    this.jobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
+    this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
+    this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole);
+  }
+}
+
+/** The secret must live where the stack deploys: the process reads it with a client for its own region. */
+function importSecret(scope: Construct, arn: string): secretsmanager.ISecret {
+  const parsed = parseSecretArn(arn, 'secretArn');
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.region) && stack.region !== parsed.region) {
+    throw new UsageError(
+      'SECRET_REGION_MISMATCH',
+      `the secret is in ${parsed.region} but the stack deploys to ${stack.region}: the service reads the secret in its own ` +
+        `region; run \`benchling-webhook secrets sync --region ${stack.region}\` and use that ARN`,
+    );
+  }
+  if (!Token.isUnresolved(stack.account) && stack.account !== parsed.account) {
+    throw new UsageError(
+      'SECRET_ACCOUNT_MISMATCH',
+      `the secret belongs to account ${parsed.account} but the stack deploys to ${stack.account}: sync the secret in the deploy account`,
+    );
+  }
+  return secretsmanager.Secret.fromSecretCompleteArn(scope, 'BenchlingSecret', parsed.arn);
+}
+
+function settingsEnv(settings: AppSettings = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel'] as const) {
+    const value = settings[key];
+    if (value !== undefined) env[SETTINGS[key].env] = value;
+  }
+  return env;
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { AppError } from '../errors/app-error.ts';
+import type { BenchlingWebhookStack } from './benchling-webhook-stack.ts';
+import { addBenchlingStack, type StackOptions } from './build-app.ts';
+import type { CfnTemplate } from './rules/template.ts';
+
+export interface SynthViolation {
+  plugin: string;
+  rule: string;
+  description: string;
+  severity: string;
+  paths: string[];
+}
+
+/** Synth stopped on rule violations; `violations` lists them for `--json` and for `validate`. */
+export class RuleViolationsError extends AppError {
+  constructor(readonly violations: SynthViolation[]) {
+    const lines = violations.map((v) => `  [${v.rule}] ${v.description}${v.paths.length ? ` (${v.paths.join(', ')})` : ''}`);
+    super('SYNTH_RULES_FAILED', `the stack breaks ${violations.length} synth-time rule(s):\n${lines.join('\n')}`);
+    this.name = 'RuleViolationsError';
+  }
+}
+
+export interface SynthesizeOptions extends StackOptions {
+  outdir: string;
+  /**
+   * CDK's built-in CloudFormation schema validation: it catches malformed properties, but
+   * takes about 10 s to load. Default true.
+   */
+  cloudFormationValidation?: boolean;
+}
+
+export interface SynthResult {
+  app: App;
+  stack: BenchlingWebhookStack;
+  outdir: string;
+  templatePath: string;
+  template: CfnTemplate;
+}
+
+interface ReportJson {
+  pluginReports?: {
+    pluginName: string;
+    violations?: { ruleName: string; description: string; severity?: string; violatingConstructs?: { constructPath?: string }[] }[];
+  }[];
+}
+
+function readViolations(outdir: string): SynthViolation[] {
+  let report: ReportJson;
+  try {
+    report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ReportJson;
+  } catch {
+    return [];
+  }
+  return (report.pluginReports ?? []).flatMap((plugin) =>
+    (plugin.violations ?? []).map((v) => ({
+      plugin: plugin.pluginName,
+      rule: v.ruleName,
+      description: v.description,
+      severity: v.severity ?? 'error',
+      paths: (v.violatingConstructs ?? []).flatMap((c) => (c.constructPath ? [c.constructPath] : [])),
+    })),
+  );
+}
+
+/**
+ * Synthesizes in this process, offline: no AWS call, no Docker build (the image's context is
+ * only staged). Rule violations come back as one error listing all of them.
+ */
+export function synthesize(options: SynthesizeOptions): SynthResult {
+  const app = new App({
+    outdir: options.outdir,
+    autoSynth: false,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
+    // In-memory mode: a failed validation throws with its report instead of printing it.
+    context: { '@aws-cdk/core:appMode': 'inmemory' },
+  });
+  const stack = addBenchlingStack(app, options);
+  try {
+    app.synth();
+  } catch (error) {
+    const violations = readViolations(options.outdir).filter((v) => v.severity !== 'warning');
+    if (violations.length > 0) throw new RuleViolationsError(violations);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('SYNTH_FAILED', `synth failed: ${message}`);
+  }
+  const templatePath = join(options.outdir, stack.templateFile);
+  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
+  return { app, stack, outdir: options.outdir, templatePath, template };
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UsageError } from '../../src/errors/app-error.ts';
+import { contextInputValues } from '../../src/infra/app-context.ts';
+import { checkCidr, defaultStackName, resolveStackInputs } from '../../src/infra/inputs.ts';
+import { budgetPerProcess, formatRate, parseRate, peakTasks } from '../../src/infra/rate-budget.ts';
+import { parseSecretArn } from '../../src/infra/secret-arn.ts';
+import { ACCOUNT, REGION, SECRET_ARN } from './support.ts';
+
+const OTHER_ARN = SECRET_ARN.replace('AbC123', 'Zyx987');
+const context = (env: Record<string, string> = {}, secretArn?: string, profileName = 'default') => ({
+  env,
+  profileName,
+  profile: secretArn ? { secretArn } : undefined,
+});
+
+test('the ARN: flag over env over profile; region and account default to the secret\'s own', () => {
+  assert.equal(resolveStackInputs({ benchlingSecrets: SECRET_ARN }, context({ BENCHLING_SECRETS: OTHER_ARN }, OTHER_ARN)).props.secretArn, SECRET_ARN);
+  assert.equal(resolveStackInputs({}, context({ BENCHLING_SECRETS: SECRET_ARN }, OTHER_ARN)).props.secretArn, SECRET_ARN);
+  const fromProfile = resolveStackInputs({}, context({}, SECRET_ARN));
+  assert.equal(fromProfile.secretSource, 'profile default');
+  assert.deepEqual(fromProfile.props.env, { account: ACCOUNT, region: REGION });
+  assert.equal(resolveStackInputs({ region: 'eu-west-1' }, context({}, SECRET_ARN)).props.env?.region, 'eu-west-1');
+});
+
+test('defaults: new VPC, new bucket, open endpoint, the Dockerfile image; the stack named after the profile', () => {
+  const { props, stackName } = resolveStackInputs({}, context({}, SECRET_ARN));
+  assert.equal(stackName, 'BenchlingWebhookStack');
+  for (const key of ['existingVpc', 'existingBucketName', 'allowedSourceCidrs', 'imageUri', 'alarmEmail'] as const) assert.equal(props[key], undefined, key);
+  assert.equal(defaultStackName('staging'), 'BenchlingWebhookStack-staging');
+});
+
+test('lists come comma-separated (flags, context) or as arrays; VPC ids go together', () => {
+  const { props } = resolveStackInputs(
+    { benchlingSecrets: SECRET_ARN, vpcId: 'vpc-0123456789abcdef0', subnetIds: ' subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb ', allowCidrs: ['10.0.0.0/8'] },
+    context(),
+  );
+  assert.deepEqual(props.existingVpc, { vpcId: 'vpc-0123456789abcdef0', privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] });
+  assert.deepEqual(props.allowedSourceCidrs, ['10.0.0.0/8']);
+  assert.throws(() => resolveStackInputs({ benchlingSecrets: SECRET_ARN, vpcId: 'vpc-0123456789abcdef0' }, context()), /needs --subnet-ids/);
+  assert.throws(() => resolveStackInputs({ benchlingSecrets: SECRET_ARN, subnetIds: 'subnet-0aaaaaaaaaaaaaaaa' }, context()), /without --vpc-id/);
+});
+
+test('CIDRs are checked', () => {
+  for (const ok of ['203.0.113.0/24', '0.0.0.0/0', '2001:db8::/32']) checkCidr(ok);
+  for (const bad of ['203.0.113.0', '300.1.1.1/8', '10.0.0.0/33', 'example.com/8']) assert.throws(() => checkCidr(bad), UsageError, bad);
+});
+
+test('secret ARNs: only the complete form, with its six-character suffix', () => {
+  assert.deepEqual(parseSecretArn(SECRET_ARN, 'x'), { arn: SECRET_ARN, partition: 'aws', region: REGION, account: ACCOUNT, name: 'benchling-webhook/default' });
+  for (const bad of ['benchling-webhook/default', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:benchling-webhook/default`, 'arn:aws:s3:::bucket']) {
+    assert.throws(() => parseSecretArn(bad, 'x'), UsageError, bad);
+  }
+});
+
+test('rate budgets: format, parse, rollout peak, the largest share that fits', () => {
+  assert.equal(formatRate({ requests: 20, windowSeconds: 30 }), '20/30s');
+  assert.deepEqual(parseRate('15/30s'), { requests: 15, windowSeconds: 30 });
+  assert.equal(parseRate('15 per 30s'), undefined);
+  assert.equal(peakTasks(3, 100), 3);
+  assert.equal(peakTasks(3, 200), 6);
+  assert.deepEqual(budgetPerProcess({ requests: 60, windowSeconds: 30 }, 7), { requests: 8, windowSeconds: 30 });
+  assert.throws(() => budgetPerProcess({ requests: 60, windowSeconds: 30 }, 61), /lower the worker's maximum task count/);
+});
+
+test('CDK context: the same inputs; the older separate values, under any of their names, are refused by name', () => {
+  const context = { benchlingSecrets: SECRET_ARN, subnetIds: 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb', vpcId: 'vpc-0123456789abcdef0', port: 1 };
+  const values = contextInputValues((key) => context[key as keyof typeof context]);
+  assert.equal(resolveStackInputs(values, { env: {}, profileName: 'default', profile: undefined }).props.existingVpc?.vpcId, 'vpc-0123456789abcdef0');
+  for (const legacy of [{ benchlingClientSecret: 'x' }, { BENCHLING_CLIENT_SECRET: 'x' }, { client_secret: 'x' }]) {
+    const refused = contextInputValues((key) => legacy[key as keyof typeof legacy]);
+    assert.throws(
+      () => resolveStackInputs(refused, { env: {}, profileName: 'default', profile: { secretArn: SECRET_ARN } }),
+      /only by its ARN, not as separate values \(--benchling-client-secret\/BENCHLING_CLIENT_SECRET\): run `benchling-webhook secrets sync`/,
+    );
+  }
+});

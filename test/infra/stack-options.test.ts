@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AppError, UsageError } from '../../src/errors/app-error.ts';
+import { BenchlingWebhook, applyRules } from '../../src/infra/index.ts';
+import { RuleViolationsError, type SynthResult } from '../../src/infra/synthesize.ts';
+import { ACCOUNT, REGION, SECRET_ARN, guardOutdir, synthStack, tempDir, testSecret } from './support.ts';
+
+const VPC = { vpcId: 'vpc-0123456789abcdef0', privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] };
+const ECR_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/benchling-webhook:1.4.2`;
+
+/** Every non-default option at once: existing VPC and bucket, allow-list, ECR image, alarm email, API logs. */
+let custom: SynthResult;
+let t: Template;
+/** An image from another registry, and an IPv6 range in the allow-list. */
+let registry: Template;
+before(() => {
+  const secret = testSecret();
+  const known = [secret.client_id, secret.client_secret];
+  custom = synthStack(
+    {
+      existingVpc: VPC,
+      existingBucketName: 'acme-quilt-packages',
+      allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+      imageUri: ECR_IMAGE,
+      alarmEmail: 'ops@example.com',
+      apiAccessLogs: true,
+    },
+    { knownSecretValues: known },
+  );
+  t = Template.fromJSON(custom.template);
+  registry = Template.fromJSON(synthStack({ imageUri: 'ghcr.io/acme/benchling-webhook@sha256:' + 'a'.repeat(64), allowedSourceCidrs: ['2001:db8::/32'] }, { knownSecretValues: known }).template);
+});
+
+function images(template: Template): unknown[] {
+  return Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((task) => task.Properties.ContainerDefinitions[0].Image);
+}
+
+test('existing VPC: nothing created, tasks and load balancer in the given private subnets, no lookup', () => {
+  t.resourceCountIs('AWS::EC2::VPC', 0);
+  t.resourceCountIs('AWS::EC2::Subnet', 0);
+  t.resourceCountIs('AWS::EC2::NatGateway', 0);
+  for (const service of Object.values(t.findResources('AWS::ECS::Service'))) {
+    assert.deepEqual(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets, VPC.privateSubnetIds);
+  }
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: VPC.privateSubnetIds, Scheme: 'internal' });
+  for (const group of Object.values(t.findResources('AWS::EC2::SecurityGroup'))) assert.equal(group.Properties.VpcId, VPC.vpcId);
+  const manifest = JSON.parse(readFileSync(join(custom.outdir, 'manifest.json'), 'utf8')) as { missing?: unknown[] };
+  assert.equal(manifest.missing, undefined, 'synth needed no context lookup');
+});
+
+test('existing bucket: none created; the worker writes to it by name, without delete', () => {
+  t.resourceCountIs('AWS::S3::Bucket', 0);
+  const worker = Object.values(t.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
+  const env = worker.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+  assert.deepEqual(env.find((e) => e.Name === 'REGISTRY')?.Value, 's3://acme-quilt-packages');
+  const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+  assert.match(policies, /s3:::acme-quilt-packages\/\*/);
+  assert.doesNotMatch(policies, /s3:Delete/);
+});
+
+test('allow-list on: a deny for every path from any source outside the listed CIDRs', () => {
+  t.hasResourceProperties('AWS::ApiGateway::RestApi', {
+    Policy: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Deny',
+          Resource: 'execute-api:/*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '198.51.100.7/32'] } },
+        }),
+      ]),
+    },
+  });
+  registry.hasResourceProperties('AWS::ApiGateway::RestApi', {
+    Policy: { Statement: Match.arrayWith([Match.objectLike({ Condition: { NotIpAddress: { 'aws:SourceIp': ['2001:db8::/32'] } } })]) },
+  });
+});
+
+test('image from an ECR URI: no asset, the execution role may pull exactly that repository', () => {
+  for (const image of images(t)) assert.match(JSON.stringify(image), /benchling-webhook:1\.4\.2/);
+  const assetsFile = join(custom.outdir, 'BenchlingWebhookStack.assets.json');
+  const assets = existsSync(assetsFile) ? (JSON.parse(readFileSync(assetsFile, 'utf8')) as { dockerImages?: object }) : {};
+  assert.deepEqual(assets.dockerImages ?? {}, {});
+  const pulls = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+  assert.match(pulls, /ecr:BatchGetImage/);
+  assert.match(pulls, new RegExp(`arn:aws:ecr:${REGION}:${ACCOUNT}:repository/benchling-webhook`));
+});
+
+test('image from another registry: pulled as given', () => {
+  for (const image of images(registry)) assert.equal(image, 'ghcr.io/acme/benchling-webhook@sha256:' + 'a'.repeat(64));
+});
+
+test('alarm email: an SNS topic (TLS only) with the subscription, as every alarm action', () => {
+  t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+  });
+  const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('Alarms'));
+  assert.equal(alarms.length, 5);
+  for (const [, alarm] of alarms) assert.equal(alarm.Properties.AlarmActions.length, 1);
+});
+
+test('API logs on: JSON access logs into a retained log group, errors only, never a data trace', () => {
+  t.hasResourceProperties('AWS::ApiGateway::Stage', {
+    AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+  });
+});
+
+test('the worker rate budget is checked at synth: max tasks × budget over 60/30s fails', () => {
+  assert.throws(
+    () => synthStack({ worker: { maxTasks: 4, rateBudget: { requests: 20, windowSeconds: 30 } } }),
+    (error: unknown) => error instanceof AppError && /4 worker tasks × 20\/30s = 80 requests per 30s, over the tenant's limit of 60\/30s/.test(error.message),
+  );
+  const larger = Template.fromJSON(synthStack({ worker: { maxTasks: 6 } }).template);
+  const worker = Object.values(larger.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
+  assert.ok(JSON.stringify(worker).includes('"10/30s"'), 'the default budget shrinks as the maximum grows');
+});
+
+test('a secret in another region or account than the stack is refused before anything is built', () => {
+  assert.throws(
+    () => synthStack({ env: { account: ACCOUNT, region: 'eu-west-1' } }),
+    (error: unknown) => error instanceof UsageError && error.code === 'SECRET_REGION_MISMATCH' && /secrets sync --region eu-west-1/.test(error.message),
+  );
+  assert.throws(() => synthStack({ env: { account: '210987654321', region: REGION } }), (error: unknown) => error instanceof UsageError && error.code === 'SECRET_ACCOUNT_MISMATCH');
+  assert.throws(
+    () => synthStack({ secretArn: 'benchling-webhook/default' }),
+    (error: unknown) => error instanceof UsageError && error.code === 'SECRET_ARN_INVALID',
+  );
+});
+
+test('an existing VPC needs two private subnets with well-formed ids', () => {
+  assert.throws(() => synthStack({ existingVpc: { vpcId: VPC.vpcId, privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] } }), /at least two private subnets/);
+  assert.throws(() => synthStack({ existingVpc: { vpcId: 'vpc-x', privateSubnetIds: VPC.privateSubnetIds } }), /vpc-0123456789abcdef0/);
+});
+
+test('synth refuses a template that holds a value it was told is secret, as a fatal rule violation', () => {
+  assert.throws(
+    () => synthStack({ existingBucketName: 'acme-do-not-publish' }, { knownSecretValues: ['acme-do-not-publish'] }),
+    (error: unknown) =>
+      error instanceof RuleViolationsError &&
+      error.code === 'SYNTH_RULES_FAILED' &&
+      error.violations.some((v) => v.rule === 'Benchling-NoSecretLiteral' && v.severity === 'fatal') &&
+      !error.violations.some((v) => v.plugin === 'AwsSolutions'),
+  );
+});
+
+test('CDK users can put the construct in a stack of their own (environment-agnostic), rules included', () => {
+  const outdir = tempDir('bw-construct-');
+  const app = new App({ outdir, autoSynth: false, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:appMode': 'inmemory' } });
+  const stack = new Stack(app, 'PlatformStack');
+  const webhook = new BenchlingWebhook(stack, 'Benchling', { secretArn: SECRET_ARN, imageUri: 'ghcr.io/acme/bw:1.0' });
+  applyRules(app, { secretArn: SECRET_ARN });
+  const template = Template.fromJSON(app.synth().getStackByName('PlatformStack').template as object);
+  template.resourceCountIs('AWS::ECS::Service', 2);
+  assert.equal(webhook.workerRateBudget.requests, 20);
+  const env = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+  assert.deepEqual(env.find((e) => e.Name === 'AWS_REGION')?.Value, { Ref: 'AWS::Region' });
+  guardOutdir(outdir);
+});
