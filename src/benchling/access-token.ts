@@ -1,4 +1,5 @@
 import type { Now } from './clock.ts';
+import { SingleFlight } from './single-flight.ts';
 
 export interface TokenGrant {
   accessToken: string;
@@ -18,7 +19,7 @@ export function refreshMarginSeconds(expiresInSeconds: number): number {
  */
 export class AccessTokens {
   private current: { token: string; refreshAt: number } | undefined;
-  private inFlight: Promise<string> | undefined;
+  private readonly refreshing = new SingleFlight<string>();
 
   constructor(
     private readonly request: RequestToken,
@@ -40,15 +41,7 @@ export class AccessTokens {
   }
 
   private refresh(): Promise<string> {
-    if (this.inFlight === undefined) {
-      const request = this.fetchAndStore();
-      this.inFlight = request;
-      const clear = () => {
-        if (this.inFlight === request) this.inFlight = undefined;
-      };
-      request.then(clear, clear);
-    }
-    return this.inFlight;
+    return this.refreshing.run(() => this.fetchAndStore());
   }
 
   private async fetchAndStore(): Promise<string> {

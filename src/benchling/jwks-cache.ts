@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { AppError } from '../errors/app-error.ts';
+import { SingleFlight } from './single-flight.ts';
 
 /**
  * The app definition's JWKS (reference/benchling-protocol.md §1.6–1.7): cached at most 6 h as
@@ -82,7 +83,7 @@ export class JwksCache {
   private readonly now: () => number;
   private url: string | undefined;
   private current: KeySet | undefined;
-  private inFlight: Promise<KeySet> | undefined;
+  private readonly fetching = new SingleFlight<KeySet>();
   private lastAttemptAt: number | undefined;
   private lastError: string | undefined;
   /** Bumped on a URL change so a fetch for the old URL cannot fill the new cache. */
@@ -101,7 +102,7 @@ export class JwksCache {
     if (url === this.url) return;
     this.url = url;
     this.current = undefined;
-    this.inFlight = undefined;
+    this.fetching.forget();
     this.lastAttemptAt = undefined;
     this.lastError = undefined;
     this.generation += 1;
@@ -122,7 +123,7 @@ export class JwksCache {
   async refreshAfterMiss(): Promise<boolean> {
     if (this.url === undefined) return false;
     const before = this.current?.fingerprint;
-    if (this.inFlight === undefined && this.inCooldown()) return false;
+    if (!this.fetching.busy && this.inCooldown()) return false;
     try {
       return (await this.fetchShared()).fingerprint !== before;
     } catch {
@@ -157,15 +158,7 @@ export class JwksCache {
 
   /** Concurrent callers share one request. */
   private fetchShared(): Promise<KeySet> {
-    if (this.inFlight === undefined) {
-      const request = this.fetchAndStore();
-      this.inFlight = request;
-      const clear = () => {
-        if (this.inFlight === request) this.inFlight = undefined;
-      };
-      request.then(clear, clear);
-    }
-    return this.inFlight;
+    return this.fetching.run(() => this.fetchAndStore());
   }
 
   private async fetchAndStore(): Promise<KeySet> {
