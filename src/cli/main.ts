@@ -3,8 +3,10 @@ import { AppError } from '../errors/app-error.ts';
 import { processIo, println, type CliIo } from './io.ts';
 import { addSecretOptions, type CommonOptions } from './secret-options.ts';
 import type { DemoOptions } from './demo.ts';
+import type { ManifestOptions } from './manifest.ts';
 import { addSynthOptions, type SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
+import type { ValidateOptions } from './validate.ts';
 import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { addSettingOptions } from './setting-options.ts';
 import { VERSION } from './version.ts';
@@ -52,9 +54,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--secret-ttl <seconds>', 're-read the secret this often', '60')
     .action(run<ServeOptions>(async () => (await import('./worker.ts')).worker));
 
+  addSettingOptions(addSecretOptions(program.command('validate')), ['registry', 'benchlingApiUrl', 'benchlingJwksUrl'])
+    .description('the pre-deploy gate: secret (read back from AWS), Benchling OAuth, JWKS, registry, template rules')
+    .option('--offline', 'skip the checks that need the network')
+    .option('--json', 'print the checklist as JSON')
+    .action(run<ValidateOptions>(async () => (await import('./validate.ts')).validate));
+
   addSynthOptions(addSecretOptions(program.command('synth')))
     .description('write the CloudFormation template(s) to --out DIR, offline; needs only the secret ARN')
     .action(run<SynthOptions>(async () => (await import('./synth.ts')).synth));
+
+  program
+    .command('manifest')
+    .description('print the Benchling app manifest (YAML) to upload in the Developer Console; offline')
+    .option('--out <file>', 'write it to FILE instead of stdout')
+    .action(run<ManifestOptions>(async () => (await import('./manifest.ts')).manifest));
 
   program
     .command('demo')

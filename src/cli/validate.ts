@@ -1,0 +1,162 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchlingClient } from '../benchling/benchling-client.ts';
+import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
+import { RateLimiter } from '../benchling/rate-limiter.ts';
+import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
+import { resolveSettings } from '../config/settings.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { ResolvedSecret } from '../secret/resolve.ts';
+import type { BenchlingSecret } from '../secret/schema.ts';
+import { openObjectStore } from '../storage/open-store.ts';
+import { println, type CliIo } from './io.ts';
+import { commandContext, resolveCommandSecret, type CommandContext, type CommonOptions } from './secret-options.ts';
+
+export interface ValidateOptions extends CommonOptions {
+  offline?: boolean;
+  registry?: string;
+  benchlingApiUrl?: string;
+  benchlingJwksUrl?: string;
+}
+
+export interface CheckResult {
+  name: string;
+  status: 'ok' | 'failed' | 'skipped';
+  detail: string;
+  fix?: string;
+}
+
+const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
+const failed = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'failed', detail, fix });
+const skipped = (name: string, detail: string): CheckResult => ({ name, status: 'skipped', detail });
+
+function reason(error: unknown): string {
+  return error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+}
+
+function secretFields(resolved: ResolvedSecret): CheckResult {
+  const { report } = resolved;
+  if (report.complete) return ok('secret fields', `all four present and valid (${report.source.label})`);
+  return failed('secret fields', report.problems.join('; '), 'supply each missing field as named, then `benchling-webhook secrets sync`');
+}
+
+/** The secret the stack will read is the one in AWS: it is read back and checked again. */
+async function secretInAws(resolved: ResolvedSecret, context: CommandContext, io: CliIo, offline: boolean): Promise<{ check: CheckResult; arn?: string }> {
+  const name = 'secret in AWS';
+  const arn = resolved.input.aws?.arn ?? context.profile?.secretArn;
+  if (!arn) return { check: failed(name, 'no Secrets Manager secret is recorded for this profile', 'run `benchling-webhook secrets sync`') };
+  if (resolved.input.aws) {
+    const fine = resolved.report.complete;
+    return { arn, check: fine ? ok(name, `${arn} read back complete`) : failed(name, `${arn} is incomplete`, 'run `benchling-webhook secrets sync` with the missing fields') };
+  }
+  if (offline) return { arn, check: skipped(name, `${arn} (not read back: --offline)`) };
+  try {
+    const { checkSecret } = await import('../secret/check.ts');
+    const { parseSecretJson } = await import('../secret/read-input.ts');
+    const stored = await io.secretStore(context.region).read(arn);
+    const check = checkSecret(stored.secretString === undefined ? undefined : parseSecretJson(stored.secretString, `the secret ${arn}`));
+    const missing = check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`);
+    if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
+    return { arn, check: ok(name, `${arn} read back complete`) };
+  } catch (error) {
+    return { arn, check: failed(name, reason(error), 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`') };
+  }
+}
+
+async function oauth(secret: BenchlingSecret, apiBase: string): Promise<CheckResult> {
+  const client = new BenchlingClient({
+    apiBase,
+    clientId: secret.client_id,
+    clientSecret: secret.client_secret,
+    rateLimiter: new RateLimiter(),
+    retry: { maxAttempts: 2 },
+  });
+  try {
+    await client.authenticate();
+    return ok('Benchling OAuth', `token issued by ${apiBase}`);
+  } catch (error) {
+    return failed('Benchling OAuth', reason(error), 'check client_id and client_secret in the Benchling developer console, then `benchling-webhook secrets sync`');
+  }
+}
+
+async function jwks(url: string): Promise<CheckResult> {
+  const cache = new JwksCache({ fetchJwks: (u) => httpFetchJwks(u), url });
+  const status = await cache.warm();
+  if (status.ok) return ok('app definition keys', `${status.keys} signing key(s) at ${url}`);
+  return failed('app definition keys', status.reason, 'check app_definition_id (appdef_…) against the app in the Benchling developer console');
+}
+
+async function registry(location: string, context: CommandContext, io: CliIo): Promise<CheckResult> {
+  try {
+    const store = await openObjectStore(location, { region: context.region, s3Endpoint: io.env.AWS_ENDPOINT_URL_S3 });
+    const status = await store.check();
+    return status.ok ? ok('registry', `${store.describe()} is writable`) : failed('registry', status.reason, 'create the bucket or grant the role s3:ListBucket, s3:GetObject and s3:PutObject on it');
+  } catch (error) {
+    return failed('registry', reason(error), 'set REGISTRY to s3://bucket-name or a local directory');
+  }
+}
+
+async function templateRules(arn: string | undefined, options: ValidateOptions, io: CliIo): Promise<CheckResult> {
+  const name = 'template rules';
+  if (!arn) return skipped(name, 'needs the secret ARN: run `benchling-webhook secrets sync` first');
+  const outdir = await mkdtemp(join(tmpdir(), 'bw-validate-'));
+  try {
+    const [{ resolveStackInputs }, { readProfile }, { synthesize }] = await Promise.all([
+      import('../infra/inputs.ts'),
+      import('../config/profile.ts'),
+      import('../infra/synthesize.ts'),
+    ]);
+    const profile = await readProfile(options.profile, io.env);
+    const inputs = resolveStackInputs({ ...options, benchlingSecrets: arn }, { env: io.env, profileName: options.profile, profile });
+    synthesize({ ...inputs, outdir, cloudFormationValidation: false });
+    return ok(name, 'synth with cdk-nag and the project rules passes');
+  } catch (error) {
+    return failed(name, reason(error), 'fix the stack settings named above');
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+export async function runChecks(options: ValidateOptions, io: CliIo): Promise<CheckResult[]> {
+  const context = await commandContext(options, io);
+  const resolved = await resolveCommandSecret(options, context, io);
+  const { values } = resolveSettings(['registry', 'benchlingApiUrl', 'benchlingJwksUrl'], { flags: options, env: io.env, profile: context.profile });
+  const offline = options.offline === true;
+  const checks = [secretFields(resolved)];
+  const aws = await secretInAws(resolved, context, io, offline);
+  checks.push(aws.check);
+  const secret = resolved.secret;
+  if (offline) {
+    checks.push(skipped('Benchling OAuth', '--offline'), skipped('app definition keys', '--offline'), skipped('registry', '--offline'));
+  } else if (secret) {
+    checks.push(
+      await oauth(secret, values.benchlingApiUrl ?? defaultApiBase(secret)),
+      await jwks(values.benchlingJwksUrl ?? defaultJwksUrl(secret)),
+      await registry(values.registry ?? './quilt-registry', context, io),
+    );
+  } else {
+    checks.push(skipped('Benchling OAuth', 'needs the complete secret'), skipped('app definition keys', 'needs the complete secret'));
+    checks.push(await registry(values.registry ?? './quilt-registry', context, io));
+  }
+  checks.push(await templateRules(aws.arn, options, io));
+  return checks;
+}
+
+const MARK = { ok: '✓', failed: '✗', skipped: '–' } as const;
+
+export function formatChecks(checks: CheckResult[]): string {
+  const width = Math.max(...checks.map((c) => c.name.length));
+  return checks
+    .map((c) => [`  ${MARK[c.status]} ${c.name.padEnd(width)}  ${c.detail}`, ...(c.fix ? [`      fix: ${c.fix}`] : [])].join('\n'))
+    .join('\n');
+}
+
+/** `validate`: the pre-deploy gate. Every problem in one pass, each ✗ with its fix. */
+export async function validate(options: ValidateOptions, io: CliIo): Promise<number> {
+  const checks = await runChecks(options, io);
+  const passed = checks.every((c) => c.status !== 'failed');
+  if (options.json) println(io.stdout, JSON.stringify({ ok: passed, checks }));
+  else println(io.stdout, `benchling-webhook validate (profile ${options.profile})${options.offline ? ', offline' : ''}\n${formatChecks(checks)}`);
+  return passed ? 0 : 1;
+}
