@@ -7,6 +7,7 @@ import type { ManifestOptions } from './manifest.ts';
 import { addSynthOptions, type SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
 import type { ValidateOptions } from './validate.ts';
+import type { DeployOptions } from './deploy.ts';
 import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { addSettingOptions } from './setting-options.ts';
 import { VERSION } from './version.ts';
@@ -59,6 +60,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--offline', 'skip the checks that need the network')
     .option('--json', 'print the checklist as JSON')
     .action(run<ValidateOptions>(async () => (await import('./validate.ts')).validate));
+
+  addSettingOptions(addSecretOptions(program.command('deploy')), ['registry', 'benchlingApiUrl', 'benchlingJwksUrl'])
+    .description('validate, then secrets sync, synth and deploy the stack; --dry-run prints the plan and touches nothing')
+    .option('--dry-run', 'print the plan: secret name and fields, stack, template; write nothing')
+    .option('--offline', 'skip the gate checks that need the network')
+    .option('--secret-name <name>', 'Secrets Manager name to write (default benchling-webhook/<profile>)')
+    .option('--out <dir>', 'where to write the planned template (default a temporary directory)')
+    .option('--json', 'print the plan as JSON')
+    .action(run<DeployOptions>(async () => (await import('./deploy.ts')).deploy));
 
   addSynthOptions(addSecretOptions(program.command('synth')))
     .description('write the CloudFormation template(s) to --out DIR, offline; needs only the secret ARN')
