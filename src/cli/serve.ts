@@ -24,6 +24,8 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     prefix: settings.packagePrefix ?? 'benchling',
     packager: settings.packager ?? 'direct',
     apiUrl: settings.benchlingApiUrl,
+    quiltCatalog: settings.quiltCatalog,
+    packageLinkKey: settings.packageLinkKey,
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
   });

@@ -13,6 +13,8 @@ export type JobBody =
       featureId?: string;
       buttonId?: string;
       userId?: string;
+      /** The installation's app id (envelope app.id): creating a canvas needs it. */
+      appId?: string;
     };
 
 function text(value: unknown): string | undefined {
@@ -28,6 +30,7 @@ export function jobForMessage(
   message: Record<string, unknown>,
   webhookId: string,
   now: Date,
+  appId?: string,
 ): NewJob | { invalid: string } {
   const messageType = String(message.type);
   const receivedAt = now.toISOString();
@@ -42,6 +45,7 @@ export function jobForMessage(
     const value = text(message[key]);
     if (value) canvas[key] = value;
   }
+  if (appId) canvas.appId = appId;
   const groupId = canvas.resourceId ?? canvas.canvasId;
   if (!groupId) return { invalid: `${messageType} has neither resourceId nor canvasId` };
   return { groupId, dedupId: webhookId, body: canvas };

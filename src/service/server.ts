@@ -68,7 +68,7 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
   if (category === 'lifecycle') return reply.code(200).send({ status: 'ok' });
   if (category === 'unknown') return reply.code(200).send({ status: 'ignored' });
   const webhookId = String(request.headers['webhook-id'] ?? `unsigned-${request.id}`);
-  const job = jobForMessage(category, message, webhookId, (deps.now ?? (() => new Date()))());
+  const job = jobForMessage(category, message, webhookId, (deps.now ?? (() => new Date()))(), (envelope.app as { id?: string } | undefined)?.id);
   if ('invalid' in job) return reply.code(400).send({ error: 'bad_request', message: job.invalid });
   const queued = await deps.queue.enqueue(job);
   if (queued.duplicate) return reply.code(200).send({ status: 'duplicate' });

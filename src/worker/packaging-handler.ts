@@ -7,6 +7,10 @@ import type { SecretState } from '../service/secret-state.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { parseS3Url } from '../storage/s3-url.ts';
+import { catalogHost } from '../canvas/urls.ts';
+import type { CanvasContext } from '../canvas/inputs.ts';
+import { CanvasJobs } from './canvas-jobs.ts';
+import { LinkedPackageIndex } from './linked-index.ts';
 import { packageEntry, type PackagedEntry, type PackagingEngine } from './package-entry.ts';
 import type { JobHandler } from './worker-loop.ts';
 
@@ -22,7 +26,16 @@ export interface PackagingHandlerOptions {
   apiUrl?: string | undefined;
   region?: string | undefined;
   sqsEndpoint?: string | undefined;
-  /** Called after a package is written (the canvas refresh). */
+  /** QUILT_CATALOG: the host the canvas links to; without it the canvas shows no links. */
+  quiltCatalog?: string | undefined;
+  /** PACKAGE_LINK_KEY: the user_meta key that links other packages to an entry (default `experiment_id`). */
+  packageLinkKey?: string | undefined;
+  /**
+   * The Benchling app id (`app_…`), for creating canvases on `v2.canvas.initialized` when the
+   * job body does not carry the envelope's `app.id`.
+   */
+  appId?: string | undefined;
+  /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
 }
 
@@ -36,7 +49,10 @@ async function engineFor(options: PackagingHandlerOptions): Promise<PackagingEng
   return new SqsPackagingEngine({ sqs, queueUrl: options.packager, store: options.store, location: parseS3Url(options.registry) });
 }
 
-/** The worker's job handler: entry and canvas jobs both package the entry they name. */
+/**
+ * The worker's job handler: entry jobs package the entry they name; canvas jobs also draw the
+ * canvas around it (see canvas-jobs.ts).
+ */
 export async function createPackagingHandler(options: PackagingHandlerOptions): Promise<JobHandler> {
   let client: BenchlingClient | undefined;
   // A rotated secret (new client secret, tenant) gets a new client; the rate budget stays shared.
@@ -50,19 +66,34 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     });
   });
   const engine = await engineFor(options);
-  return async (body) => {
-    const entryId = body.kind === 'entry' ? body.entryId : body.resourceId;
-    if (typeof entryId !== 'string') {
-      options.log.info({ job: body }, 'canvas job without an entry: nothing to package yet');
+  const pack = (entryId: string) => packageEntry(entryId, { client: client!, store: options.store, prefix: options.prefix, log: options.log, engine });
+  const canvas = new CanvasJobs({
+    client: () => client!,
+    store: options.store,
+    index: new LinkedPackageIndex(options.store, { linkKey: options.packageLinkKey ?? 'experiment_id', log: options.log }),
+    ctx: canvasContext(options),
+    appId: options.appId,
+    log: options.log,
+    packageEntry: pack,
+  });
+  return async (body, lease) => {
+    if (body.kind === 'entry') {
+      if (typeof body.entryId !== 'string') {
+        options.log.warn({ job: body }, 'entry job without an entry id: dropped');
+        return;
+      }
+      const result = await pack(body.entryId);
+      await canvas.redraw(body.entryId, result);
+      await options.onPackaged?.(result, body);
       return;
     }
-    const result = await packageEntry(entryId, {
-      client: client!,
-      store: options.store,
-      prefix: options.prefix,
-      log: options.log,
-      engine,
-    });
-    await options.onPackaged?.(result, body);
+    const result = await canvas.handle(body, lease?.jobId);
+    if (result !== undefined) await options.onPackaged?.(result, body);
   };
+}
+
+/** Links name the bucket; a local registry has none, so its directory stands in. */
+function canvasContext(options: PackagingHandlerOptions): CanvasContext {
+  const bucket = options.registry.startsWith('s3://') ? parseS3Url(options.registry).bucket : options.registry;
+  return { bucket, catalog: catalogHost(options.quiltCatalog) };
 }

@@ -1,0 +1,26 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { appManifest } from '../canvas/manifest.ts';
+import { println, type CliIo } from './io.ts';
+import { VERSION } from './version.ts';
+
+export interface ManifestOptions {
+  /** Write the YAML here instead of stdout. */
+  out?: string;
+}
+
+export const APP_NAME = 'Quilt Packages';
+export const APP_DESCRIPTION = 'Packages Benchling notebook entries as Quilt packages and shows them in the entry.';
+
+/** `manifest`: the Benchling app manifest, to upload in the Developer Console. Offline. */
+export async function manifest(options: ManifestOptions, io: CliIo): Promise<number> {
+  const yaml = appManifest({ name: APP_NAME, version: VERSION, description: APP_DESCRIPTION });
+  if (options.out === undefined) {
+    io.stdout.write(yaml);
+    return 0;
+  }
+  const path = resolve(options.out);
+  await writeFile(path, yaml, 'utf8');
+  println(io.stderr, `wrote ${path}`);
+  return 0;
+}
