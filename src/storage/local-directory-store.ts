@@ -116,6 +116,9 @@ async function writeStream(temp: string, key: string, body: Readable, options: P
   try {
     await pipeline(body, counter, file);
   } catch (error) {
+    // The file may still be opening: wait until it is closed, or it could appear after the
+    // caller has removed the temp path.
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
     // The body's own failure (or a size mismatch) is the caller's to read as it is.
     throw error === fileFailure ? localError('write', key, error) : error;
   }

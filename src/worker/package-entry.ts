@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,12 @@ import { isLinkedObjectKind } from '../benchling/linked-objects.ts';
 import { readZipEntries } from '../benchling/zip-entries.ts';
 import { chunkedSha256 } from '../quilt/chunked-sha256.ts';
 import { ChunkedSha256Stream } from '../quilt/hashing-stream.ts';
-import { entryMeta, packageMeta, type ManifestEntry } from '../quilt/manifest.ts';
+import { entryMeta, packageMeta, type Manifest, type ManifestEntry } from '../quilt/manifest.ts';
+import { writeManifest } from '../quilt/manifest-writer.ts';
 import { publishPackage } from '../quilt/publish-package.ts';
 import { validatePackageName } from '../quilt/package-name.ts';
-import { packageDataKey } from '../quilt/registry-layout.ts';
+import { readLatest } from '../quilt/read-package.ts';
+import { manifestKey, packageDataKey } from '../quilt/registry-layout.ts';
 import { validateLogicalKey } from '../quilt/logical-key.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
@@ -20,6 +23,11 @@ import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink }
 const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
 /** Linked-object names cost one API call each: the rate budget caps how many a job may spend. */
 const MAX_NAMED_LINKS = 20;
+/**
+ * Where a changed file waits while `latest` still names the bytes at its final key (direct
+ * mode). Outside the package's data prefix, so nothing that lists a package's files sees it.
+ */
+const STAGING_PREFIX = '.benchling-webhook/staging/';
 
 export interface PackagingDeps {
   client: BenchlingClient;
@@ -46,15 +54,18 @@ export interface PackagedEntry {
   files: { logicalKey: string; size: number }[];
 }
 
+/** Says where each logical key is written: its final key, or a staging key (see placement()). */
+type Place = (logicalKey: string) => string;
+
 async function storeFile(
   deps: PackagingDeps,
-  name: string,
+  place: Place,
   logicalKey: string,
   body: NodeJS.ReadableStream,
   size: number,
 ): Promise<ManifestEntry> {
   const hasher = new ChunkedSha256Stream(size);
-  const stored = deps.store.putStream(packageDataKey(name, logicalKey), hasher, { size });
+  const stored = deps.store.putStream(place(logicalKey), hasher, { size });
   try {
     await Promise.all([pipeline(body, hasher), stored]);
   } catch (error) {
@@ -66,9 +77,9 @@ async function storeFile(
   return { logicalKey, physicalKey: (await stored).physicalKey, size, hash, meta: entryMeta() };
 }
 
-async function storeDocument(deps: PackagingDeps, name: string, logicalKey: string, text: string): Promise<ManifestEntry> {
+async function storeDocument(deps: PackagingDeps, place: Place, logicalKey: string, text: string): Promise<ManifestEntry> {
   const bytes = Buffer.from(text, 'utf8');
-  const { physicalKey } = await deps.store.putObject(packageDataKey(name, logicalKey), bytes);
+  const { physicalKey } = await deps.store.putObject(place(logicalKey), bytes);
   return {
     logicalKey,
     physicalKey,
@@ -89,39 +100,98 @@ async function nameLinks(deps: PackagingDeps, links: ReturnType<typeof entryLink
 }
 
 /** Streams every file of the export ZIP into the registry, hashing each as it passes. */
-async function storeExport(deps: PackagingDeps, name: string, entryId: string, dir: string): Promise<ManifestEntry[]> {
+async function storeExport(deps: PackagingDeps, place: Place, entryId: string, dir: string): Promise<ManifestEntry[]> {
   const zip = await deps.client.exportEntryZip(entryId, dir);
   const entries: ManifestEntry[] = [];
   for await (const file of readZipEntries(zip.path)) {
     const logicalKey = OWN_FILES.has(file.path) ? `export/${file.path}` : file.path;
     validateLogicalKey(logicalKey);
-    entries.push(await storeFile(deps, name, logicalKey, await file.open(), file.size));
+    entries.push(await storeFile(deps, place, logicalKey, await file.open(), file.size));
   }
   return entries;
 }
 
+/** A physical key names this store key (with or without a versionId). */
+function names(store: ObjectStore, physicalKey: string, key: string): boolean {
+  const at = store.physicalKey(key);
+  return physicalKey === at || physicalKey.startsWith(`${at}?`);
+}
+
+/**
+ * Direct mode keeps `latest` whole at every instant. Data keys are not per revision
+ * (`<prefix>/<displayId>/<path>`), so writing a changed file over a key the current `latest`
+ * names would leave `latest` pointing at bytes that no longer match its hashes until the
+ * job finishes — forever, if the job then fails. Such files are written to a staging key
+ * first; everything else (new paths, integrated mode) goes straight to its final key.
+ */
+async function placement(deps: PackagingDeps, name: string): Promise<{ place: Place; live: Map<string, ManifestEntry>; staging: string }> {
+  const staging = `${STAGING_PREFIX}${name}/${randomUUID()}/`;
+  const live = new Map<string, ManifestEntry>();
+  if (!deps.engine) {
+    // A latest that cannot be read names nothing we could still keep whole.
+    const previous = await readLatest(deps.store, name).catch(() => undefined);
+    for (const e of previous?.manifest.entries ?? []) {
+      if (names(deps.store, e.physicalKey, packageDataKey(name, e.logicalKey))) live.set(e.logicalKey, e);
+    }
+  }
+  return { place: (logicalKey) => (live.has(logicalKey) ? staging + logicalKey : packageDataKey(name, logicalKey)), live, staging };
+}
+
+/**
+ * After the revision is published (naming staged bytes where a file changed): moves changed
+ * files to their final keys, then rewrites the manifest with the final physical keys — the
+ * top hash leaves physical keys out, so the file name and every pointer stay valid — then
+ * removes the staging copies, ours and any a crashed earlier run left for this package.
+ */
+async function settleStaged(deps: PackagingDeps, name: string, topHash: string, manifest: Manifest, staging: string): Promise<void> {
+  const entries: ManifestEntry[] = [];
+  for (const e of manifest.entries) {
+    const staged = e.logicalKey;
+    if (!names(deps.store, e.physicalKey, staging + staged)) {
+      entries.push(e);
+      continue;
+    }
+    const body = await deps.store.getStream(staging + staged);
+    if (!body) throw new Error(`staged file ${staging + staged} vanished before it was moved into place`);
+    const { physicalKey } = await deps.store.putStream(packageDataKey(name, e.logicalKey), body, { size: e.size });
+    entries.push({ ...e, physicalKey });
+  }
+  const final = writeManifest({ ...manifest, entries });
+  const stored = await deps.store.getObject(manifestKey(topHash));
+  if (!stored?.equals(final)) await deps.store.putObject(manifestKey(topHash), final);
+  for await (const key of deps.store.listKeys(`${STAGING_PREFIX}${name}/`)) await deps.store.delete(key);
+}
+
 /**
  * One job: entry → export ZIP (on disk, never whole in memory) → each file streamed to
- * `<prefix>/<displayId>/<path>` while hashed → entry.json, README.md, links.json → the
- * manifest → the pointers. That order is what makes a crash harmless: a pointer is only
- * ever written after everything it names exists.
+ * `<prefix>/<displayId>/<path>` (or staged, see placement()) while hashed → entry.json,
+ * README.md, links.json → the manifest → the pointers. That order is what makes a crash
+ * harmless: a pointer is only ever written after everything it names exists, and nothing
+ * the current `latest` names is overwritten before a new `latest` names other bytes.
  */
 export async function packageEntry(entryId: string, deps: PackagingDeps): Promise<PackagedEntry> {
   const entry = await deps.client.getEntry(entryId);
   const name = `${deps.prefix}/${entry.displayId}`;
   validatePackageName(name);
   const dir = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'bw-job-'));
+  const { place, live, staging } = await placement(deps, name);
+  let published = false;
   try {
-    const exported = await storeExport(deps, name, entry.id, dir);
+    const exported = await storeExport(deps, place, entry.id, dir);
     const links = await nameLinks(deps, entryLinks(entry));
     const metadata = entryMetadata(entry);
     const fileNames = exported.map((e) => e.logicalKey);
     const documents = await Promise.all([
-      storeDocument(deps, name, 'entry.json', `${JSON.stringify(metadata, null, 2)}\n`),
-      storeDocument(deps, name, 'README.md', entryReadme(entry, links, fileNames)),
-      storeDocument(deps, name, 'links.json', linksDocument(links)),
+      storeDocument(deps, place, 'entry.json', `${JSON.stringify(metadata, null, 2)}\n`),
+      storeDocument(deps, place, 'README.md', entryReadme(entry, links, fileNames)),
+      storeDocument(deps, place, 'links.json', linksDocument(links)),
     ]);
-    const entries = [...exported, ...documents];
+    // A staged file whose bytes equal what its final key already holds needs no move.
+    const entries = [...exported, ...documents].map((e) => {
+      const before = live.get(e.logicalKey);
+      const same = before !== undefined && before.size === e.size && before.hash.value === e.hash.value;
+      return same ? { ...e, physicalKey: before.physicalKey } : e;
+    });
     const files = entries.map((e) => ({ logicalKey: e.logicalKey, size: e.size }));
     const message = `Benchling entry ${entry.displayId}, modified ${entry.modifiedAt}`;
     if (deps.engine) {
@@ -129,11 +199,17 @@ export async function packageEntry(entryId: string, deps: PackagingDeps): Promis
       await deps.engine.submit({ name, prefixKey: `${name}/`, keep, commitMessage: message });
       return { name, displayId: entry.displayId, changed: true, files };
     }
-    const manifest = { meta: packageMeta({ userMeta: metadata as never, message }), entries };
-    const published = await publishPackage(deps.store, { name, manifest });
-    deps.log.info({ package: name, topHash: published.topHash, changed: published.changed, files: files.length }, 'package written');
-    return { name, displayId: entry.displayId, topHash: published.topHash, changed: published.changed, files };
+    const manifest: Manifest = { meta: packageMeta({ userMeta: metadata as never, message }), entries };
+    const result = await publishPackage(deps.store, { name, manifest });
+    published = true;
+    await settleStaged(deps, name, result.topHash, manifest, staging);
+    deps.log.info({ package: name, topHash: result.topHash, changed: result.changed, files: files.length }, 'package written');
+    return { name, displayId: entry.displayId, topHash: result.topHash, changed: result.changed, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    // Once published, the revision may name staged bytes until settleStaged has moved them: keep them.
+    if (!published && live.size > 0) {
+      for await (const key of deps.store.listKeys(staging)) await deps.store.delete(key).catch(() => undefined);
+    }
   }
 }

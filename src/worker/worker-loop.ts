@@ -39,7 +39,11 @@ export class WorkerLoop {
     while (this.running) {
       let leases: Lease[];
       try {
-        leases = await this.options.queue.receive({ max: 10, waitMs: 1000 });
+        // One lease per loop at a time: a lease counts as a delivery, so jobs leased in a batch
+        // but still waiting behind the running one would each lose a receive to a crash (and be
+        // dead-lettered after a few restarts without ever having run), and would sit held while
+        // another loop is idle.
+        leases = await this.options.queue.receive({ max: 1, waitMs: 1000 });
       } catch (error) {
         this.options.log.error({ err: error }, 'cannot receive jobs; retrying in 1 s');
         await new Promise((resolve) => setTimeout(resolve, 1000));
