@@ -37,7 +37,7 @@ const WRONG_REGION = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed
 function classify(operation: string, location: string, name: string, message: string, status?: number, code?: string): [string, string] {
   const bucket = /^s3:\/\/([^/]+)/.exec(location)?.[1] ?? location;
   if (name === 'CredentialsProviderError') {
-    return ['storage_no_credentials', `No AWS credentials for S3 (${location}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with a task role.`];
+    return ['storage_no_credentials', `No AWS credentials for S3 (${location}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID with its secret access key, or run with a task role.`];
   }
   if (/region is missing/i.test(message)) return ['storage_no_region', `No AWS region for S3 (${location}): set AWS_REGION to the bucket's region.`];
   if (name === 'NoSuchBucket' || (operation === 'HeadBucket' && status === 404)) {

@@ -3,42 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { captured } from './leak-guard.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/benchling-webhook.js', import.meta.url));
+export const SERVE_ARGS = ['serve', '--host', '127.0.0.1', '--port', '0'];
 
 /** `benchling-webhook serve` as a child process, its JSON log lines parsed as they come. */
 export class ServeProcess {
   readonly logs: Record<string, unknown>[] = [];
-  private child: ChildProcess | undefined;
-  private output = '';
+  protected child: ChildProcess | undefined;
+  protected output = '';
   url = '';
 
-  constructor(private readonly env: Record<string, string | undefined>) {}
+  constructor(protected readonly env: Record<string, string | undefined>) {}
 
+  /** The real binary, as a user runs it. */
   async start(timeoutMs = 10_000): Promise<this> {
-    const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], {
-      env: { PATH: process.env.PATH, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    let pending = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      this.output += d.toString();
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('{')) this.logs.push(JSON.parse(line) as Record<string, unknown>);
-    });
-    this.url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${this.output}`)), timeoutMs);
-      child.stdout!.on('data', (d: Buffer) => {
-        this.output += d.toString();
-        const match = /listening on (\S+)/.exec(this.output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${this.output}`)));
-    });
+    this.launch([BIN, ...SERVE_ARGS], 'ignore');
+    this.url = (await this.waitFor(/listening on (\S+)/, timeoutMs))[1]!;
     return this;
   }
 
@@ -55,5 +34,49 @@ export class ServeProcess {
     const code = await exited;
     captured('serve process output', this.output);
     return code;
+  }
+
+  protected launch(args: string[], stdin: 'ignore' | 'pipe'): ChildProcess {
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...this.env }, stdio: [stdin, 'pipe', 'pipe'] });
+    this.child = child;
+    let pending = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('{')) this.logs.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    return child;
+  }
+
+  /** Resolves with the first match of `pattern` in the output; rejects if the process exits first. */
+  protected waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+    const child = this.child!;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(this.output);
+        if (!match) return;
+        cleanup();
+        resolve(match);
+      };
+      const exited = (code: number | null) => {
+        cleanup();
+        reject(new Error(`serve exited with ${code}:\n${this.output}`));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`serve did not get to ${pattern}:\n${this.output}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        child.off('exit', exited);
+      };
+      child.stdout!.on('data', check);
+      child.once('exit', exited);
+      check();
+    });
   }
 }

@@ -5,7 +5,7 @@ import { SecretsManagerFake } from '../../support/secrets-manager-fake.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
-const CREDENTIALS = { accessKeyId: 'AKIDHARNESS', secretAccessKey: 'harness-secret-key' };
+const FAKE_CREDENTIALS = { accessKeyId: 'AKIDHARNESS', secretAccessKey: 'harness-secret-key' };
 
 /**
  * The AWS a deployed stack talks to, on loopback: Secrets Manager (the project's fake) and
@@ -14,7 +14,7 @@ const CREDENTIALS = { accessKeyId: 'AKIDHARNESS', secretAccessKey: 'harness-secr
 export class LoopbackAws {
   readonly region = REGION;
   readonly account = ACCOUNT;
-  readonly credentials = CREDENTIALS;
+  readonly credentials = FAKE_CREDENTIALS;
 
   private constructor(
     readonly secrets: SecretsManagerFake,
@@ -29,8 +29,8 @@ export class LoopbackAws {
     const fauxqs = buildApp({ logger: false, defaultRegion: REGION });
     const url = await fauxqs.listen({ port: 0, host: '127.0.0.1' });
     // fauxqs names queues after a host that does not resolve here; calls keep to the endpoint.
-    const sqs = new SQSClient({ region: REGION, endpoint: url, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false });
-    const s3 = new S3Client({ region: REGION, endpoint: url, credentials: CREDENTIALS, forcePathStyle: true });
+    const sqs = new SQSClient({ region: REGION, endpoint: url, credentials: FAKE_CREDENTIALS, useQueueUrlAsEndpoint: false });
+    const s3 = new S3Client({ region: REGION, endpoint: url, credentials: FAKE_CREDENTIALS, forcePathStyle: true });
     return new LoopbackAws(secrets, fauxqs, url, sqs, s3);
   }
 
@@ -38,8 +38,8 @@ export class LoopbackAws {
   env(): Record<string, string> {
     return {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
       AWS_ENDPOINT_URL_SQS: this.fauxqsUrl,
       AWS_ENDPOINT_URL_S3: this.fauxqsUrl,
