@@ -28,16 +28,26 @@ export const TIMESTAMP_TOLERANCE_SEC = 300;
  */
 export const MAX_SIGNATURES = 8;
 
-const HEADER_NAMES = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+interface HeaderValues {
+  id: string[];
+  timestamp: string[];
+  signature: string[];
+}
 
-/** Every value given for `name`, whatever the case of the key and however many keys match. */
-function headerValues(headers: HeaderMap, name: string): string[] {
-  const values: string[] = [];
+/**
+ * Every value given for each of the three headers, whatever the case of the key and however
+ * many keys match: one pass over the headers, since this runs on every request.
+ */
+function webhookHeaderValues(headers: HeaderMap): HeaderValues {
+  const found: HeaderValues = { id: [], timestamp: [], signature: [] };
   for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name || value === undefined) continue;
-    values.push(...(Array.isArray(value) ? value : [value]));
+    const name = key.toLowerCase();
+    const values =
+      name === 'webhook-id' ? found.id : name === 'webhook-timestamp' ? found.timestamp : name === 'webhook-signature' ? found.signature : undefined;
+    if (values === undefined || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== '') values.push(v);
   }
-  return values.filter((v) => v !== '');
+  return found;
 }
 
 /** An id or timestamp sent twice with different values is ambiguous, so it counts as missing. */
@@ -46,10 +56,11 @@ function singleValue(values: string[]): string | undefined {
 }
 
 export function readWebhookHeaders(headers: HeaderMap): WebhookHeaders | undefined {
-  const id = singleValue(headerValues(headers, HEADER_NAMES.id));
-  const timestamp = singleValue(headerValues(headers, HEADER_NAMES.timestamp));
+  const found = webhookHeaderValues(headers);
+  const id = singleValue(found.id);
+  const timestamp = singleValue(found.timestamp);
   // Several signature values only widen the "any of" set; each must still verify on its own.
-  const signature = headerValues(headers, HEADER_NAMES.signature).join(' ');
+  const signature = found.signature.join(' ');
   if (id === undefined || timestamp === undefined || signature === '') return undefined;
   return { id, timestamp, signature };
 }

@@ -1,7 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AppError } from '../errors/app-error.ts';
+import { join, resolve } from 'node:path';
+import { updateProfile } from '../config/profile.ts';
+import { APPROVAL_LEVELS, type ApprovalLevel } from '../deploy/stack-deployer.ts';
+import { UsageError } from '../errors/app-error.ts';
+import type { StackInputValues } from '../infra/inputs.ts';
 import { serializeSecret } from '../secret/check.ts';
 import { diffSecretFields, hasChanges } from '../secret/diff.ts';
 import { parseSecretJson } from '../secret/read-input.ts';
@@ -9,12 +12,24 @@ import { formatReport } from '../secret/report.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
+import { defaultSecretName, writeSecret } from './secrets-sync.ts';
 import { formatChecks, runChecks, type ValidateOptions } from './validate.ts';
 
-export interface DeployOptions extends ValidateOptions {
+export interface DeployOptions extends ValidateOptions, StackInputValues {
   dryRun?: boolean;
   secretName?: string;
   out?: string;
+  /** Commander's `--no-cfn-validation` sets this to false. */
+  cfnValidation?: boolean;
+  pollInterval?: string;
+  maxTaskFailures?: string;
+  requireApproval?: string;
+}
+
+interface WatchSettings {
+  pollIntervalMs: number;
+  maxFailures: number;
+  requireApproval: ApprovalLevel;
 }
 
 interface SecretPlan {
@@ -30,7 +45,7 @@ async function planSecret(secret: BenchlingSecret, target: string, context: Comm
   const body = JSON.parse(serializeSecret(secret)) as Record<string, unknown>;
   const fields = Object.keys(body);
   if (offline) return { name: target, action: 'update', fields, changes: ['(not compared: --offline)'] };
-  const store = io.secretStore(context.region);
+  const store = io.secretStore(context.region, context.profile?.awsProfile);
   const existing = await store.describe(target);
   if (!existing) return { name: target, action: 'create', fields, changes: fields };
   const current = await store.read(existing.arn);
@@ -46,10 +61,86 @@ async function synthPlan(arn: string | undefined, options: DeployOptions, io: Cl
     import('../config/profile.ts'),
     import('../infra/synthesize.ts'),
   ]);
-  const inputs = resolveStackInputs({ ...options, benchlingSecrets: arn }, { env: io.env, profileName: options.profile, profile: await readProfile(options.profile, io.env) });
+  const inputs = resolveStackInputs(stackValues(options, arn), { env: io.env, profileName: options.profile, profile: await readProfile(options.profile, io.env) });
   const outdir = options.out ?? (await mkdtemp(join(tmpdir(), 'bw-deploy-plan-')));
   const result = synthesize({ ...inputs, outdir, cloudFormationValidation: false });
   return { stackName: inputs.stackName, template: result.templatePath };
+}
+
+function parseWatchSettings(options: DeployOptions): WatchSettings {
+  const seconds = Number(options.pollInterval ?? '10');
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300) {
+    throw new UsageError('POLL_INTERVAL_INVALID', `--poll-interval must be a number of seconds between 0 and 300, not ${options.pollInterval}`);
+  }
+  const maxFailures = Number(options.maxTaskFailures ?? '3');
+  if (!Number.isInteger(maxFailures) || maxFailures < 1) {
+    throw new UsageError('MAX_TASK_FAILURES_INVALID', `--max-task-failures must be a whole number of at least 1, not ${options.maxTaskFailures}`);
+  }
+  const requireApproval = (options.requireApproval ?? 'never') as ApprovalLevel;
+  if (!APPROVAL_LEVELS.includes(requireApproval)) {
+    throw new UsageError('REQUIRE_APPROVAL_INVALID', `--require-approval must be ${APPROVAL_LEVELS.join(' or ')}, not ${options.requireApproval}`);
+  }
+  return { pollIntervalMs: Math.round(seconds * 1000), maxFailures, requireApproval };
+}
+
+/** Only the stack's own options: the secret enters the stack as the ARN just synced, whatever form it was given in. */
+function stackValues(options: DeployOptions, secretArn: string): StackInputValues {
+  const { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, region, account } = options;
+  return { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, region, account, benchlingSecrets: secretArn };
+}
+
+/** `secrets sync`, as the command does it: the stack then references the secret by this ARN. */
+async function syncSecret(options: DeployOptions, io: CliIo, context: CommandContext, secret: BenchlingSecret, secretName: string): Promise<string> {
+  const written = await writeSecret(io.secretStore(context.region, context.profile?.awsProfile), secretName, secret, options.profile);
+  await updateProfile(options.profile, io.env, (p) => ({ ...p, secretArn: written.arn }));
+  println(io.stderr, `secret ${written.action} ${written.name}: fields ${written.fields.join(', ')}`);
+  return written.arn;
+}
+
+async function synthForDeploy(options: DeployOptions, io: CliIo, context: CommandContext, secretArn: string): Promise<{ stackName: string; region?: string; outdir: string }> {
+  const [{ resolveStackInputs }, { synthesize }] = await Promise.all([import('../infra/inputs.ts'), import('../infra/synthesize.ts')]);
+  const inputs = resolveStackInputs(stackValues(options, secretArn), { env: io.env, profileName: options.profile, profile: context.profile });
+  const outdir = options.out ? resolve(options.out) : await mkdtemp(join(tmpdir(), 'bw-deploy-'));
+  synthesize({ ...inputs, outdir, cloudFormationValidation: options.cfnValidation !== false });
+  println(io.stderr, `synthesized ${inputs.stackName} into ${outdir}`);
+  return { stackName: inputs.stackName, region: inputs.props.env?.region, outdir };
+}
+
+/** The real path, after the gate: secrets sync, synth, then deploy while watching the ECS tasks. */
+async function deployForReal(options: DeployOptions, io: CliIo, context: CommandContext, settings: WatchSettings, secret: BenchlingSecret, secretName: string): Promise<number> {
+  const secretArn = await syncSecret(options, io, context, secret, secretName);
+  const stack = await synthForDeploy(options, io, context, secretArn);
+  const [{ createOperateClients, destroyClients }, { deployAndWatch }, { ToolkitStackDeployer }, { abortableSleep }, report] = await Promise.all([
+    import('../operate/aws-clients.ts'),
+    import('../deploy/deploy-and-watch.ts'),
+    import('../deploy/toolkit-deployer.ts'),
+    import('../deploy/abortable-sleep.ts'),
+    import('../deploy/deploy-report.ts'),
+  ]);
+  // Whatever AWS says goes through the redactor too: a task's log line is not ours to trust.
+  const say = (text: string) => println(io.stderr, context.redactor.scrub(text));
+  const target = { region: stack.region, awsProfile: context.profile?.awsProfile };
+  const clients = createOperateClients(target, io.env);
+  try {
+    const outcome = await deployAndWatch({
+      deployer: io.stackDeployer ?? new ToolkitStackDeployer(),
+      clients,
+      request: { assemblyDir: stack.outdir, stackName: stack.stackName, ...target, requireApproval: settings.requireApproval, progress: say },
+      pollIntervalMs: settings.pollIntervalMs,
+      maxFailures: settings.maxFailures,
+      sleep: abortableSleep,
+      now: () => new Date(),
+      onFailure: (failure, count) => say(report.formatTaskFailure(failure, count, settings.maxFailures)),
+      onNotice: say,
+    });
+    const text = report.formatOutcome(outcome, settings.maxFailures);
+    if (options.json) println(io.stdout, context.redactor.scrub(JSON.stringify(report.outcomeJson(outcome))));
+    else if (outcome.status === 'deployed') println(io.stdout, context.redactor.scrub(text));
+    if (outcome.status !== 'deployed' || options.json) say(text);
+    return outcome.status === 'deployed' ? 0 : 1;
+  } finally {
+    destroyClients(clients);
+  }
 }
 
 /**
@@ -58,6 +149,8 @@ async function synthPlan(arn: string | undefined, options: DeployOptions, io: Cl
  * the plan and changes nothing anywhere.
  */
 export async function deploy(options: DeployOptions, io: CliIo): Promise<number> {
+  // Flags first: a usage error comes back before the gate's network checks.
+  const settings = options.dryRun ? undefined : parseWatchSettings(options);
   const context = await commandContext(options, io);
   const resolved = await resolveCommandSecret(options, context, io);
   if (!resolved.secret) {
@@ -70,13 +163,8 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
     println(io.stderr, `deploy: stopped at the gate\n${formatChecks(checks)}`);
     return 1;
   }
-  if (!options.dryRun) {
-    throw new AppError(
-      'DEPLOY_NOT_AVAILABLE',
-      'deploying through the CDK toolkit is not built yet: use `deploy --dry-run` for the plan, or `benchling-webhook secrets sync`, `benchling-webhook synth --out cdk.out` and `npx cdk deploy --app cdk.out`',
-    );
-  }
-  const target = options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? `benchling-webhook/${options.profile}`;
+  const target = options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
+  if (settings) return deployForReal(options, io, context, settings, resolved.secret, target);
   const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
   const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
   const plan = { dryRun: true, gate: checks, secret, stack };

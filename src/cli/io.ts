@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import pino from 'pino';
+import type { StackDeployer } from '../deploy/stack-deployer.ts';
 import { AwsSecretStore } from '../secret/aws-secret-store.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import type { Env } from '../secret/source.ts';
@@ -17,7 +18,10 @@ export interface CliIo {
   logs: TextSink;
   env: Env;
   readFile(path: string): Promise<string>;
-  secretStore(region: string | undefined): SecretStore;
+  /** awsProfile: a named profile of ~/.aws/config (the Benchling profile's `awsProfile`); undefined keeps the SDK's default chain. */
+  secretStore(region: string | undefined, awsProfile?: string): SecretStore;
+  /** Deploys a synthesized stack; absent means the CDK toolkit. Tests pass one that drives a mocked CloudFormation. */
+  stackDeployer?: StackDeployer;
 }
 
 export function processIo(): CliIo {
@@ -28,7 +32,7 @@ export function processIo(): CliIo {
     logs: pino.destination({ dest: 2, sync: false }),
     env: process.env,
     readFile: (path) => readFile(path, 'utf8'),
-    secretStore: (region) => new AwsSecretStore(new SecretsManagerClient({ region, maxAttempts: 2 })),
+    secretStore: (region, awsProfile) => new AwsSecretStore(new SecretsManagerClient({ region, profile: awsProfile, maxAttempts: 2 })),
   };
 }
 

@@ -3,11 +3,16 @@ import { AppError } from '../errors/app-error.ts';
 import { processIo, println, type CliIo } from './io.ts';
 import { addSecretOptions, type CommonOptions } from './secret-options.ts';
 import type { DemoOptions } from './demo.ts';
+import { addInitOptions, type InitOptions } from './init-options.ts';
 import type { ManifestOptions } from './manifest.ts';
 import { addSynthOptions, type SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
 import type { ValidateOptions } from './validate.ts';
 import type { DeployOptions } from './deploy.ts';
+import type { StatusOptions } from './status.ts';
+import type { LogsOptions } from './logs.ts';
+import type { DestroyOptions } from './destroy.ts';
+import { addStackOptions } from '../operate/stack-options.ts';
 import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { addSettingOptions } from './setting-options.ts';
 import { VERSION } from './version.ts';
@@ -30,6 +35,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     <O>(load: () => Promise<Action<O>>) =>
     async (options: O) =>
       setExit(await (await load())(options, io));
+
+  addInitOptions(addSecretOptions(program.command('init')))
+    .description('set up a profile: AWS, the Benchling app, bucket, network; interactive, or --yes with flags')
+    .action(run<InitOptions>(async () => (await import('./init.ts')).init));
 
   const secrets = program.command('secrets').description('check and store the Benchling secret');
   addSecretOptions(secrets.command('check'))
@@ -61,14 +70,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print the checklist as JSON')
     .action(run<ValidateOptions>(async () => (await import('./validate.ts')).validate));
 
-  addSettingOptions(addSecretOptions(program.command('deploy')), ['registry', 'benchlingApiUrl', 'benchlingJwksUrl'])
-    .description('validate, then secrets sync, synth and deploy the stack; --dry-run prints the plan and touches nothing')
+  const deployCommand = addSynthOptions(addSettingOptions(addSecretOptions(program.command('deploy')), ['registry', 'benchlingApiUrl', 'benchlingJwksUrl']))
+    .description('validate, then secrets sync, synth and deploy the stack while watching its ECS tasks; --dry-run prints the plan and touches nothing')
     .option('--dry-run', 'print the plan: secret name and fields, stack, template; write nothing')
     .option('--offline', 'skip the gate checks that need the network')
     .option('--secret-name <name>', 'Secrets Manager name to write (default benchling-webhook/<profile>)')
-    .option('--out <dir>', 'where to write the planned template (default a temporary directory)')
-    .option('--json', 'print the plan as JSON')
+    .option('--poll-interval <seconds>', 'how often to look for stopped ECS tasks while the stack deploys', '10')
+    .option('--max-task-failures <n>', 'stop waiting after this many failed ECS tasks; the circuit breaker rolls back', '3')
+    .option('--require-approval <level>', 'never: deploy IAM changes unattended; broadening: refuse changes that widen IAM permissions', 'never')
     .action(run<DeployOptions>(async () => (await import('./deploy.ts')).deploy));
+  // A plan or a deploy writes its template to a temporary directory unless --out names one, never
+  // to synth's ./cdk.out: the option's default (for --help) and the value already set from it.
+  deployCommand.options.find((option) => option.long === '--out')?.default(undefined);
+  deployCommand.setOptionValueWithSource('out', undefined, 'default');
 
   addSynthOptions(addSecretOptions(program.command('synth')))
     .description('write the CloudFormation template(s) to --out DIR, offline; needs only the secret ARN')
@@ -86,6 +100,25 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--registry <dir>', 'where to write the package (default: a new temporary directory)')
     .option('--timeout <seconds>', 'give up waiting for the package after this long', '15')
     .action(run<DemoOptions>(async () => (await import('./demo.ts')).demo));
+
+  addStackOptions(program.command('status'))
+    .description('the stack, its ECS services, queue and dead letters, alarms and URL; exit 0 when healthy, 1 when anything is unhealthy')
+    .addHelpText('after', '\nexit codes: 0 healthy; 1 unhealthy: the stack failed or rolled back, fewer tasks running than desired, jobs in the dead-letter queue, or an alarm in ALARM; 2 usage error')
+    .action(run<StatusOptions>(async () => (await import('./status.ts')).status));
+
+  addStackOptions(program.command('logs'))
+    .description('CloudWatch logs of the webhook and worker containers, as <time> <container> <message>')
+    .option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d', '10m')
+    .option('--container <name>', 'only this container: webhook or worker')
+    .option('--follow', 'keep printing new events until Ctrl-C')
+    .action(run<LogsOptions>(async () => (await import('./logs.ts')).logs));
+
+  addStackOptions(program.command('destroy'))
+    .description('delete the stack after confirmation; keeps the bucket, the secret and the log groups unless told otherwise')
+    .option('--yes', 'do not ask (needed when not run in a terminal)')
+    .option('--delete-secret', "also schedule the profile's Benchling secret for deletion (30-day recovery window)")
+    .option('--delete-bucket [bucket]', 'also empty and delete the package bucket the stack created; name it (here, or when asked) to confirm')
+    .action(run<DestroyOptions>(async () => (await import('./destroy.ts')).destroy));
   return program;
 }
 

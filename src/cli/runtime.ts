@@ -55,7 +55,7 @@ export async function openRuntime(command: string, options: ServeOptions, io: Cl
     const already = initial;
     initial = undefined;
     const request = { flags: options, env: io.env, profile: { name: options.profile, secretRef: context.profile?.secretArn } };
-    return already ?? resolveSecret(request, { readFile: io.readFile, secretStore: () => io.secretStore(context.region) });
+    return already ?? resolveSecret(request, { readFile: io.readFile, secretStore: () => io.secretStore(context.region, context.profile?.awsProfile) });
   };
   const secret = await SecretState.open(load, log);
   secret.follow((current) => context.redactor.remember(current));
@@ -63,6 +63,7 @@ export async function openRuntime(command: string, options: ServeOptions, io: Cl
     dataDir: dataDir(io.env),
     region: context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
+    settle: settings.entrySettle,
   });
   const store = await openObjectStore(settings.registry ?? './quilt-registry', {
     region: context.region,

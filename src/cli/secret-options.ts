@@ -51,7 +51,7 @@ export async function resolveCommandSecret(
 ): Promise<ResolvedSecret> {
   const resolved = await resolveSecret(
     { flags: options, env: io.env, profile: { name: options.profile, secretRef: context.profile?.secretArn } },
-    { readFile: io.readFile, secretStore: () => io.secretStore(context.region) },
+    { readFile: io.readFile, secretStore: () => io.secretStore(context.region, context.profile?.awsProfile) },
   );
   context.redactor.remember(resolved.input.raw);
   if (resolved.deprecated) println(io.stderr, DEPRECATION_NOTICE);

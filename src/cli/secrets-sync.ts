@@ -26,12 +26,19 @@ function tagsFor(profile: string): Record<string, string> {
   return { 'managed-by': 'benchling-webhook', 'benchling-webhook:profile': profile };
 }
 
-async function writeSecret(
+export type SecretWrite = Omit<SyncResult, 'profilePath'>;
+
+export function defaultSecretName(profile: string): string {
+  return `benchling-webhook/${profile}`;
+}
+
+/** Creates the secret or puts a new version when a field changed; `init` stores its answers the same way. */
+export async function writeSecret(
   store: SecretStore,
   target: string,
   secret: BenchlingSecret,
   profile: string,
-): Promise<Omit<SyncResult, 'profilePath'>> {
+): Promise<SecretWrite> {
   const body = serializeSecret(secret);
   const fields = Object.keys(JSON.parse(body) as object);
   const existing = await store.describe(target);
@@ -53,7 +60,7 @@ async function writeSecret(
   return { action: 'updated', ...written, fields, changes };
 }
 
-function describeChanges(changes: FieldDiff): string {
+export function describeChanges(changes: FieldDiff): string {
   const parts = (['added', 'changed', 'removed'] as const)
     .filter((kind) => changes[kind].length > 0)
     .map((kind) => `${kind} ${changes[kind].join(', ')}`);
@@ -81,8 +88,8 @@ export async function secretsSync(options: SyncOptions, io: CliIo): Promise<numb
     return 1;
   }
   const target =
-    options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? `benchling-webhook/${options.profile}`;
-  const written = await writeSecret(io.secretStore(context.region), target, resolved.secret, options.profile);
+    options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
+  const written = await writeSecret(io.secretStore(context.region, context.profile?.awsProfile), target, resolved.secret, options.profile);
   const profilePath = await updateProfile(options.profile, io.env, (p) => ({ ...p, secretArn: written.arn }));
   const result: SyncResult = { ...written, profilePath };
   context.log.info({ action: result.action, arn: result.arn, fields: result.fields }, 'secret synced');

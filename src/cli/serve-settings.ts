@@ -14,6 +14,7 @@ export const SERVE_SETTINGS = [
   'benchlingApiUrl',
   'benchlingJwksUrl',
   'benchlingRateLimit',
+  'entrySettle',
 ] as const satisfies readonly SettingKey[];
 
 export interface ServeOptions extends CommonOptions {

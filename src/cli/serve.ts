@@ -26,6 +26,7 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     apiUrl: settings.benchlingApiUrl,
     quiltCatalog: settings.quiltCatalog,
     packageLinkKey: settings.packageLinkKey,
+    entrySettle: settings.entrySettle,
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
   });

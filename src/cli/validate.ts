@@ -54,7 +54,7 @@ async function secretInAws(resolved: ResolvedSecret, context: CommandContext, io
   try {
     const { checkSecret } = await import('../secret/check.ts');
     const { parseSecretJson } = await import('../secret/read-input.ts');
-    const stored = await io.secretStore(context.region).read(arn);
+    const stored = await io.secretStore(context.region, context.profile?.awsProfile).read(arn);
     const check = checkSecret(stored.secretString === undefined ? undefined : parseSecretJson(stored.secretString, `the secret ${arn}`));
     const missing = check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`);
     if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
@@ -121,7 +121,12 @@ async function templateRules(arn: string | undefined, options: ValidateOptions, 
 export async function runChecks(options: ValidateOptions, io: CliIo): Promise<CheckResult[]> {
   const context = await commandContext(options, io);
   const resolved = await resolveCommandSecret(options, context, io);
-  const { values } = resolveSettings(['registry', 'benchlingApiUrl', 'benchlingJwksUrl'], { flags: options, env: io.env, profile: context.profile });
+  const { values, origins } = resolveSettings(['registry', 'benchlingApiUrl', 'benchlingJwksUrl'], { flags: options, env: io.env, profile: context.profile });
+  // Before a first deploy with a new bucket there is nothing to check yet; the local default is for `serve`.
+  const registryCheck = () =>
+    origins.registry === 'default'
+      ? Promise.resolve(skipped('registry', 'none set: the stack creates a new bucket (set --registry or REGISTRY to check an existing one)'))
+      : registry(values.registry!, context, io);
   const offline = options.offline === true;
   const checks = [secretFields(resolved)];
   const aws = await secretInAws(resolved, context, io, offline);
@@ -133,11 +138,11 @@ export async function runChecks(options: ValidateOptions, io: CliIo): Promise<Ch
     checks.push(
       await oauth(secret, values.benchlingApiUrl ?? defaultApiBase(secret)),
       await jwks(values.benchlingJwksUrl ?? defaultJwksUrl(secret)),
-      await registry(values.registry ?? './quilt-registry', context, io),
+      await registryCheck(),
     );
   } else {
     checks.push(skipped('Benchling OAuth', 'needs the complete secret'), skipped('app definition keys', 'needs the complete secret'));
-    checks.push(await registry(values.registry ?? './quilt-registry', context, io));
+    checks.push(await registryCheck());
   }
   checks.push(await templateRules(aws.arn, options, io));
   return checks;

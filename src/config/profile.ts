@@ -24,6 +24,14 @@ export const ProfileSchema = z.strictObject({
   benchlingApiUrl: z.string().min(1).optional(),
   benchlingJwksUrl: z.string().min(1).optional(),
   benchlingRateLimit: z.string().min(1).optional(),
+  // Stack settings, written by `init`; synth, deploy and validate fall back to them.
+  awsProfile: z.string().min(1).optional(),
+  stackName: z.string().min(1).optional(),
+  /** An existing bucket to write packages into; absent means the stack creates one. */
+  bucketName: z.string().min(1).optional(),
+  vpcId: z.string().min(1).optional(),
+  subnetIds: z.array(z.string().min(1)).min(1).optional(),
+  allowCidrs: z.array(z.string().min(1)).min(1).optional(),
 });
 
 export type Profile = z.infer<typeof ProfileSchema>;

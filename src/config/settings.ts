@@ -43,6 +43,18 @@ export const SETTINGS = {
       .refine((v) => v.limit > 0 && v.windowMs > 0, 'needs at least 1 request per at least 1 s'),
     default: { limit: 60, windowMs: 30_000 },
   }),
+  entrySettle: setting({
+    env: 'ENTRY_SETTLE',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?s\/\d+(\.\d+)?s$/, 'must look like 1s/30s (quiet time / longest wait)')
+      .transform((v) => {
+        const [quiet, max] = v.split('/').map((part) => Math.round(Number(part.slice(0, -1)) * 1000)) as [number, number];
+        return { quietMs: quiet, maxMs: max };
+      })
+      .refine((v) => v.maxMs >= 1000 && v.maxMs >= v.quietMs, 'the longest wait must be at least 1 s and at least the quiet time'),
+    default: { quietMs: 1000, maxMs: 30_000 },
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

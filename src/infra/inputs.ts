@@ -99,8 +99,24 @@ function existingVpc(values: StackInputValues): BenchlingWebhookStackProps['exis
   return { vpcId: values.vpcId, privateSubnetIds: subnets };
 }
 
+/** What `init` recorded in the profile fills in the stack options that no flag or context gave. */
+function withProfileStackValues(values: StackInputValues, profile: Profile | undefined): StackInputValues {
+  if (!profile) return values;
+  // A VPC and its subnets come as a pair: a --vpc-id flag never borrows the profile's subnets.
+  const vpcFromFlags = values.vpcId !== undefined || values.subnetIds !== undefined;
+  return {
+    ...values,
+    stackName: values.stackName ?? profile.stackName,
+    vpcId: vpcFromFlags ? values.vpcId : profile.vpcId,
+    subnetIds: vpcFromFlags ? values.subnetIds : profile.subnetIds,
+    bucketName: values.bucketName ?? profile.bucketName,
+    allowCidrs: values.allowCidrs ?? profile.allowCidrs,
+  };
+}
+
 /** Flags (or context) > env > profile > the ARN itself, for the settings a stack needs. */
-export function resolveStackInputs(values: StackInputValues, context: StackInputContext): StackInputs {
+export function resolveStackInputs(given: StackInputValues, context: StackInputContext): StackInputs {
+  const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
   const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel'], {

@@ -17,6 +17,14 @@ export interface EmbeddedQueueOptions {
    * within about a millisecond, so only a power cut in that window can lose an answered job.
    */
   syncBeforeAck?: boolean;
+  /**
+   * A coalescible job is delivered only once its group has had no new coalescing enqueue for
+   * this long (each merge pushes it back), so a burst of edits costs one export, not one per
+   * export-length slice of the burst. Default 0: delivered at once.
+   */
+  settleMs?: number;
+  /** ...but never later than this after the job's first enqueue, so an entry edited non-stop still gets packaged. Default 30 s. */
+  settleMaxMs?: number;
 }
 
 export type EmbeddedSettings = Required<EmbeddedQueueOptions>;
@@ -28,14 +36,20 @@ const DEFAULTS: EmbeddedSettings = {
   dedupMaxEntries: 1_000_000,
   compactMinRecords: 4096,
   syncBeforeAck: false,
+  settleMs: 0,
+  settleMaxMs: 30_000,
 };
+
+/** Options that may be 0 (off); every other number must be at least 1. */
+const MAY_BE_ZERO = new Set<string>(['settleMs']);
 
 export function embeddedSettings(options: EmbeddedQueueOptions): EmbeddedSettings {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   for (const [name, value] of Object.entries(settings)) {
     if (typeof value === 'boolean') continue;
-    if (!Number.isFinite(value) || value < 1) {
-      throw new AppError('queue_bad_option', `Embedded queue option ${name} must be a number ≥ 1 (got ${value}).`, 2);
+    const least = MAY_BE_ZERO.has(name) ? 0 : 1;
+    if (!Number.isFinite(value) || value < least) {
+      throw new AppError('queue_bad_option', `Embedded queue option ${name} must be a number ≥ ${least} (got ${value}).`, 2);
     }
   }
   return settings;

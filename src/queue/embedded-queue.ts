@@ -103,12 +103,14 @@ export class EmbeddedQueue implements Queue {
     const body = bodyCopy(job.body);
     const target = job.coalesce ? this.state.coalesceTarget(job.groupId) : undefined;
     if (target) {
-      await this.commit([{ t: 'merge', id: target.id, d: job.dedupId, b: body, at: now }]);
+      await this.commit([{ t: 'merge', id: target.id, d: job.dedupId, b: body, ...this.settling(target.enqueuedAt, now), at: now }]);
       return { jobId: target.id, duplicate: false, coalesced: true };
     }
     const id = randomUUID();
-    const written = this.commit([{ t: 'enq', id, g: job.groupId, d: job.dedupId, b: body, ...(job.coalesce ? { c: true } : {}), at: now }]);
-    if (this.state.head(job.groupId)?.id === id) this.makeReady(job.groupId);
+    const coalescing = job.coalesce ? { c: true, ...this.settling(now, now) } : {};
+    const written = this.commit([{ t: 'enq', id, g: job.groupId, d: job.dedupId, b: body, ...coalescing, at: now }]);
+    // Not only when it is the head: the jobs ahead of it may all be settling.
+    this.makeReady(job.groupId);
     await written;
     return { jobId: id, duplicate: false, coalesced: false };
   }
@@ -167,7 +169,7 @@ export class EmbeddedQueue implements Queue {
     }
   }
 
-  /** Leases up to max group heads, dead-lettering heads that were delivered too often. */
+  /** Leases up to max jobs, one per group, dead-lettering jobs that were delivered too often. */
   private take(max: number): { leases: Lease[]; events: JournalEvent[] } {
     const now = Date.now();
     const leases: Lease[] = [];
@@ -175,23 +177,38 @@ export class EmbeddedQueue implements Queue {
     for (const groupId of this.ready) {
       if (leases.length >= max) break;
       this.ready.delete(groupId);
-      const job = this.deliverableHead(groupId, now, events);
+      const job = this.deliverable(groupId, now, events);
       if (job) leases.push(this.lease(job, now, events));
     }
     return { leases, events };
   }
 
-  private deliverableHead(groupId: string, now: number, events: JournalEvent[]): JobState | undefined {
-    for (;;) {
-      const head = this.state.head(groupId);
-      if (!head || head.lease) return undefined;
-      if (head.visibleAt > now) {
-        this.timers.add(head.visibleAt, { kind: 'visible', groupId });
+  /**
+   * The group's first job that may run now. Settling jobs are passed over (a canvas job behind
+   * an entry's settling edits must not wait for them); a lease or a retry delay holds the group.
+   */
+  private deliverable(groupId: string, now: number, events: JournalEvent[]): JobState | undefined {
+    const jobs = this.state.groups.get(groupId) ?? [];
+    if (jobs.some((job) => job.lease)) return undefined;
+    for (const job of [...jobs]) {
+      if (job.settledAt > now) {
+        this.timers.add(job.settledAt, { kind: 'visible', groupId });
+        continue;
+      }
+      if (job.visibleAt > now) {
+        this.timers.add(job.visibleAt, { kind: 'visible', groupId });
         return undefined;
       }
-      if (head.receiveCount < this.settings.maxReceives) return head;
-      events.push(this.apply({ t: 'dead', id: head.id, r: unackedReason(head), at: now }));
+      if (job.receiveCount < this.settings.maxReceives) return job;
+      events.push(this.apply({ t: 'dead', id: job.id, r: unackedReason(job), at: now }));
     }
+    return undefined;
+  }
+
+  /** When a coalescible job first enqueued at firstAt, with an event now, has settled; nothing when settling is off. */
+  private settling(firstAt: number, now: number): { s?: number } {
+    const { settleMs, settleMaxMs } = this.settings;
+    return settleMs > 0 ? { s: Math.min(now + settleMs, firstAt + settleMaxMs) } : {};
   }
 
   private lease(job: JobState, now: number, events: JournalEvent[]): Lease {
@@ -206,6 +223,7 @@ export class EmbeddedQueue implements Queue {
       groupId: job.groupId,
       body: job.body,
       receiveCount: job.receiveCount,
+      maxReceives: this.settings.maxReceives,
       ack: async () => {
         settle();
         await this.ack(job.id, token);

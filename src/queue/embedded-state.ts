@@ -10,8 +10,13 @@ export interface JobState {
   /** Enqueued with coalesce: later coalescing enqueues of its group may merge into it. */
   readonly coalescible: boolean;
   receiveCount: number;
-  /** Epoch ms before which it is not delivered (retry delay). */
+  /** Epoch ms before which it is not delivered (retry delay); the jobs behind it wait too. */
   visibleAt: number;
+  /**
+   * Epoch ms before which a coalescible job is still settling (0: not settling). Unlike a
+   * retry delay it does not hold up the jobs behind it: until then it has, in effect, not arrived.
+   */
+  settledAt: number;
   lastReason: string | undefined;
   readonly enqueuedAt: number;
   /** In memory only: a restart voids every lease. */
@@ -30,7 +35,7 @@ export interface DeadJob {
 /**
  * The embedded queue's state, built only by applying journal events, so that live
  * operation and replay after a restart cannot disagree. Jobs of a group are kept in
- * enqueue order; only the head of a group is ever delivered.
+ * enqueue order; one job of a group is delivered at a time.
  */
 export class QueueState {
   /** Live jobs in enqueue order. */
@@ -41,10 +46,6 @@ export class QueueState {
 
   constructor(dedup: DedupMemoryOptions) {
     this.dedup = new DedupMemory(dedup);
-  }
-
-  head(groupId: string): JobState | undefined {
-    return this.groups.get(groupId)?.[0];
   }
 
   /** The job a coalescing enqueue merges into: the group's last job, if it is a waiting coalescible one. */
@@ -64,11 +65,11 @@ export class QueueState {
       case 'journal':
         return;
       case 'enq':
-        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: 0, visibleAt: 0, lastReason: undefined, enqueuedAt: event.at, lease: undefined });
+        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: 0, visibleAt: 0, settledAt: event.s ?? 0, lastReason: undefined, enqueuedAt: event.at, lease: undefined });
         this.dedup.remember(event.d, event.id, event.at);
         return;
       case 'merge':
-        this.merge(event.id, event.b);
+        this.merge(event.id, event.b, event.s);
         this.dedup.remember(event.d, event.id, event.at);
         return;
       case 'lease':
@@ -84,7 +85,7 @@ export class QueueState {
         this.kill(event.id, event.r, event.at);
         return;
       case 'job':
-        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: event.n, visibleAt: event.v, lastReason: event.r, enqueuedAt: event.at, lease: undefined });
+        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: event.n, visibleAt: event.v, settledAt: event.s ?? 0, lastReason: event.r, enqueuedAt: event.at, lease: undefined });
         return;
       case 'dl':
         this.dead.set(event.id, { id: event.id, groupId: event.g, body: event.b, receiveCount: event.n, reason: event.r, at: event.at });
@@ -113,8 +114,8 @@ export class QueueState {
     else this.groups.set(job.groupId, [job]);
   }
 
-  private merge(id: string, body: JobBody): void {
-    this.update(id, (job) => (job.body = body));
+  private merge(id: string, body: JobBody, settledAt: number | undefined): void {
+    this.update(id, (job) => Object.assign(job, { body, settledAt: settledAt ?? job.settledAt }));
   }
 
   private update(id: string, change: (job: JobState) => void): void {
@@ -146,6 +147,7 @@ function jobRecord(job: JobState): JournalEvent {
     g: job.groupId,
     b: job.body,
     ...(job.coalescible ? { c: true } : {}),
+    ...(job.settledAt > 0 ? { s: job.settledAt } : {}),
     n: job.receiveCount,
     v: job.visibleAt,
     ...(job.lastReason === undefined ? {} : { r: job.lastReason }),

@@ -11,10 +11,13 @@ const body = z.record(z.string(), z.unknown());
 const events = z.discriminatedUnion('t', [
   /** First line of every file, so a future format can be told apart. */
   z.object({ t: z.literal('journal'), v: z.literal(1) }),
-  /** A new job; c marks it as one later coalescing enqueues may merge into. */
-  z.object({ t: z.literal('enq'), id: z.string(), g: z.string(), d: z.string(), b: body, c: z.boolean().optional(), at: z.number() }),
-  /** A coalescing enqueue merged into waiting job id: its body replaces the job's. */
-  z.object({ t: z.literal('merge'), id: z.string(), d: z.string(), b: body, at: z.number() }),
+  /**
+   * A new job; c marks it as one later coalescing enqueues may merge into, s (epoch ms) is when
+   * it has settled (see EmbeddedQueueOptions.settleMs).
+   */
+  z.object({ t: z.literal('enq'), id: z.string(), g: z.string(), d: z.string(), b: body, c: z.boolean().optional(), s: z.number().optional(), at: z.number() }),
+  /** A coalescing enqueue merged into waiting job id: its body replaces the job's, s its settle time. */
+  z.object({ t: z.literal('merge'), id: z.string(), d: z.string(), b: body, s: z.number().optional(), at: z.number() }),
   /** A delivery; n is the job's receive count from now on (leases themselves die with the process). */
   z.object({ t: z.literal('lease'), id: z.string(), n: z.number().int() }),
   z.object({ t: z.literal('ack'), id: z.string() }),
@@ -28,6 +31,7 @@ const events = z.discriminatedUnion('t', [
     g: z.string(),
     b: body,
     c: z.boolean().optional(),
+    s: z.number().optional(),
     n: z.number().int(),
     v: z.number(),
     r: z.string().optional(),

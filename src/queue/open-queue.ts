@@ -8,13 +8,15 @@ export interface OpenQueueOptions {
   region?: string | undefined;
   /** AWS_ENDPOINT_URL_SQS: with a local endpoint the SDK must not send calls to the queue URL's host. */
   sqsEndpoint?: string | undefined;
+  /** ENTRY_SETTLE, for the embedded queue's coalescible jobs (SQS cannot hold a message back: the worker does). */
+  settle?: { quietMs: number; maxMs: number } | undefined;
 }
 
 /** `QUEUE`: `embedded`, or an SQS FIFO queue URL. Each kind loads only its own code. */
 export async function openQueue(setting: string, options: OpenQueueOptions): Promise<Queue> {
   if (setting === 'embedded') {
     const { EmbeddedQueue } = await import('./embedded-queue.ts');
-    return EmbeddedQueue.open(join(options.dataDir, 'queue'));
+    return EmbeddedQueue.open(join(options.dataDir, 'queue'), { settleMs: options.settle?.quietMs, settleMaxMs: options.settle?.maxMs });
   }
   if (/^https?:\/\/\S+\.fifo$/.test(setting)) {
     const [{ SQSClient }, { SqsQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.ts')]);

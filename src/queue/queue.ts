@@ -14,7 +14,9 @@ export interface NewJob {
   body: JobBody;
   /**
    * Merge into a job of the same group that is still waiting (not leased), instead of
-   * adding another. Bursts of edits to one entry then cost one export, not twenty.
+   * adding another. Bursts of edits to one entry then cost one export, not twenty. The
+   * embedded queue may also hold such a job until its group has been quiet for a while
+   * (settleMs); a settling job does not hold up the jobs enqueued behind it.
    */
   coalesce?: boolean;
 }
@@ -33,6 +35,8 @@ export interface Lease {
   body: JobBody;
   /** 1 on first delivery; the queue dead-letters a job after maxReceives. */
   receiveCount: number;
+  /** The deliveries after which the queue dead-letters the job; undefined when the queue cannot say. */
+  maxReceives: number | undefined;
   /** Done: the job is removed for good. */
   ack(): Promise<void>;
   /** Failed this time: make it visible again after delayMs; dead-letter it after maxReceives. */

@@ -47,7 +47,7 @@ const SYSTEM_ATTRIBUTES = ['ApproximateReceiveCount', 'MessageGroupId'] as const
  *
  * Coalescing is not possible here: SQS cannot change or merge a message once sent, so
  * `coalesce` is accepted and ignored and every enqueue becomes a message; the worker
- * collapses a run of jobs for one entry instead.
+ * collapses a run of jobs for one entry instead (worker/entry-jobs.ts).
  *
  * Dead-lettering is SQS's, by the RedrivePolicy's maxReceiveCount: a message is moved on the
  * receive after its last failed delivery. SQS keeps no reason, and a retry cannot add an
@@ -190,17 +190,19 @@ export class SqsQueue implements Queue {
     const groups = new Set<string>();
     const leases: Lease[] = [];
     const extra: Message[] = [];
+    // Read once per process; a queue whose policy cannot be read just says it does not know.
+    const limit = messages.length > 0 ? await this.maxReceiveCount().catch(() => undefined) : undefined;
     for (const message of messages) {
       const groupId = messageGroupId(message);
       if (groups.has(groupId)) extra.push(message);
-      else leases.push(this.lease(message, groupId));
+      else leases.push(this.lease(message, groupId, limit));
       groups.add(groupId);
     }
     await this.release(this.queueUrl, extra);
     return leases;
   }
 
-  private lease(message: Message, groupId: string): Lease {
+  private lease(message: Message, groupId: string, maxReceives: number | undefined): Lease {
     const jobId = message.MessageId ?? '';
     const handle = message.ReceiptHandle ?? '';
     const settle = settleOnce(jobId);
@@ -209,6 +211,7 @@ export class SqsQueue implements Queue {
       groupId,
       body: messageBody(message),
       receiveCount: receiveCount(message),
+      maxReceives,
       ack: async () => {
         settle();
         await sqsCall('DeleteMessage', () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: handle })));

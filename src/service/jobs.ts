@@ -23,7 +23,9 @@ function text(value: unknown): string | undefined {
 
 /**
  * Jobs of one entry are serialised (SQS MessageGroupId), since entry and canvas events for
- * the same entry race. Entry events coalesce: the worker re-reads the entry anyway.
+ * the same entry race. Entry events coalesce, and wait for the entry's edits to settle
+ * (ENTRY_SETTLE): the worker re-reads the entry anyway. Canvas events do neither, so a
+ * canvas shows "Updating…" at once.
  */
 export function jobForMessage(
   category: 'entry' | 'canvas',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { classifyMessage, parseEnvelope } from '../benchling/webhook-envelope.ts';
 import type { HeaderMap, VerifyResult } from '../benchling/webhook-signature.ts';
 import { AppError } from '../errors/app-error.ts';
+import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobForMessage } from './jobs.ts';
 import { runChecks, type ReadinessCheck } from './readiness.ts';
@@ -28,7 +29,7 @@ export interface ServiceDeps {
 const SUFFIXES = ['', '/lifecycle', '/canvas', '/event'];
 
 /** What a webhook request came to, for its one log line. */
-const outcomes = new WeakMap<FastifyRequest, Record<string, unknown>>();
+const outcomes = new WeakMap<FastifyRequest, Partial<AccessRecord>>();
 
 function sameBase(a: unknown, b: string): boolean {
   const norm = (s: string) => s.trim().replace(/\/+$/, '').toLowerCase();
@@ -82,13 +83,18 @@ export function buildServer(deps: ServiceDeps) {
   // One line per request, written by us when the answer is known: fastify's own request
   // logging would add two lines and a child logger per request.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const access = createAccessLog(log);
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.includes('/health')) return;
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
-    log[level](
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...outcomes.get(request) },
-      'webhook',
-    );
+    const webhookId = request.headers['webhook-id'];
+    access({
+      method: request.method,
+      path: pathOf(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      webhookId: typeof webhookId === 'string' ? webhookId : undefined,
+      ...outcomes.get(request),
+    });
   });
 
   // The signature covers the exact bytes, so the body stays raw until verification is done.
@@ -100,7 +106,7 @@ export function buildServer(deps: ServiceDeps) {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send({ error: 'bad_request', message: error.code ?? 'unreadable request' });
     }
-    log.error({ err: error, url: request.url }, 'request failed');
+    log.error({ err: error, path: pathOf(request.url) }, 'request failed');
     return reply.code(500).send({ error: 'internal' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { BenchlingClient } from '../benchling/benchling-client.ts';
+import type { BenchlingEntry } from '../benchling/api-schemas.ts';
 import { isLinkedObjectKind } from '../benchling/linked-objects.ts';
 import { readZipEntries } from '../benchling/zip-entries.ts';
 import { chunkedSha256 } from '../quilt/chunked-sha256.ts';
@@ -170,7 +171,11 @@ async function settleStaged(deps: PackagingDeps, name: string, topHash: string, 
  * the current `latest` names is overwritten before a new `latest` names other bytes.
  */
 export async function packageEntry(entryId: string, deps: PackagingDeps): Promise<PackagedEntry> {
-  const entry = await deps.client.getEntry(entryId);
+  return packageFetchedEntry(await deps.client.getEntry(entryId), deps);
+}
+
+/** packageEntry for an entry the caller has just read (it decided on it first). */
+export async function packageFetchedEntry(entry: BenchlingEntry, deps: PackagingDeps): Promise<PackagedEntry> {
   const name = `${deps.prefix}/${entry.displayId}`;
   validatePackageName(name);
   const dir = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'bw-job-'));

@@ -11,7 +11,9 @@ import { catalogHost } from '../canvas/urls.ts';
 import type { CanvasContext } from '../canvas/inputs.ts';
 import { CanvasJobs } from './canvas-jobs.ts';
 import { LinkedPackageIndex } from './linked-index.ts';
-import { packageEntry, type PackagedEntry, type PackagingEngine } from './package-entry.ts';
+import { EntryJobs } from './entry-jobs.ts';
+import type { EntrySettle } from './entry-settle.ts';
+import { packageEntry, packageFetchedEntry, type PackagedEntry, type PackagingEngine } from './package-entry.ts';
 import type { JobHandler } from './worker-loop.ts';
 
 export interface PackagingHandlerOptions {
@@ -35,6 +37,8 @@ export interface PackagingHandlerOptions {
    * job body does not carry the envelope's `app.id`.
    */
   appId?: string | undefined;
+  /** ENTRY_SETTLE: the worker's part of it (see EntryJobs); without it entry jobs are never deferred. */
+  entrySettle?: EntrySettle | undefined;
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
 }
@@ -66,7 +70,8 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     });
   });
   const engine = await engineFor(options);
-  const pack = (entryId: string) => packageEntry(entryId, { client: client!, store: options.store, prefix: options.prefix, log: options.log, engine });
+  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine });
+  const pack = (entryId: string) => packageEntry(entryId, deps());
   const canvas = new CanvasJobs({
     client: () => client!,
     store: options.store,
@@ -76,15 +81,24 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     log: options.log,
     packageEntry: pack,
   });
+  const entries = new EntryJobs({
+    client: () => client!,
+    packageEntry: (entry) => packageFetchedEntry(entry, deps()),
+    settle: options.entrySettle,
+    log: options.log,
+  });
   return async (body, lease) => {
     if (body.kind === 'entry') {
       if (typeof body.entryId !== 'string') {
         options.log.warn({ job: body }, 'entry job without an entry id: dropped');
         return;
       }
-      const result = await pack(body.entryId);
-      await canvas.redraw(body.entryId, result);
-      await options.onPackaged?.(result, body);
+      const outcome = await entries.handle({ entryId: body.entryId, receivedAt: String(body.receivedAt), receiveCount: lease.receiveCount, maxReceives: lease.maxReceives });
+      if (outcome.kind === 'deferred') return outcome.deferral;
+      if (outcome.kind === 'packaged') {
+        await canvas.redraw(body.entryId, outcome.result);
+        await options.onPackaged?.(outcome.result, body);
+      }
       return;
     }
     const result = await canvas.handle(body, lease?.jobId);

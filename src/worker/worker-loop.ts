@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { JobBody, Lease, Queue } from '../queue/queue.ts';
 
-export type JobHandler = (body: JobBody, lease: Lease) => Promise<void>;
+/** Not a failure: the job is handed back to run again after retryInMs. */
+export interface Deferral {
+  retryInMs: number;
+  reason: string;
+}
+
+export type JobHandler = (body: JobBody, lease: Lease) => Promise<Deferral | void>;
 
 export interface WorkerLoopOptions {
   queue: Queue;
@@ -16,7 +22,8 @@ export interface WorkerLoopOptions {
 
 /**
  * Lease, run, ack; on failure hand the job back with a growing delay, so that the queue's
- * receive limit (then the dead-letter queue) ends a job that keeps failing.
+ * receive limit (then the dead-letter queue) ends a job that keeps failing. A handler may
+ * also defer its job (hand it back for a moment without a failure: see EntryJobs).
  */
 export class WorkerLoop {
   private running = false;
@@ -56,10 +63,16 @@ export class WorkerLoop {
   private async run(lease: Lease): Promise<void> {
     const log = this.options.log.child({ job: lease.jobId, group: lease.groupId, receive: lease.receiveCount });
     let failure: unknown;
+    let deferral: Deferral | void = undefined;
     try {
-      await this.options.handle(lease.body, lease);
+      deferral = await this.options.handle(lease.body, lease);
     } catch (error) {
       failure = error;
+    }
+    if (deferral) {
+      log.info({ reason: deferral.reason, retryInMs: deferral.retryInMs }, 'job deferred');
+      await lease.retry(deferral.reason, deferral.retryInMs).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+      return;
     }
     if (failure === undefined) {
       // A lost lease means another delivery already has the job: at-least-once, nothing to hand back.

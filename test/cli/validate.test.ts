@@ -97,6 +97,13 @@ test('an unreadable bucket fails the registry check, with the fix', async () => 
   assert.ok(result.byName['registry']!.fix);
 });
 
+test('no registry set (the stack will create the bucket): the registry check is skipped, not run against a local default', async () => {
+  const result = await validate({ ...sandbox.secret }, { BENCHLING_JWKS_URL: sandbox.jwksUrl, REGISTRY: '' });
+  assert.equal(result.code, 0);
+  assert.equal(result.byName['registry']!.status, 'skipped');
+  assert.match(result.byName['registry']!.detail, /creates a new bucket/);
+});
+
 test('--offline passes on a synced profile without touching the network checks', async () => {
   const result = await validate({ ...sandbox.secret }, {}, ['--offline']);
   assert.equal(result.code, 0);

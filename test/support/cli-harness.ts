@@ -8,9 +8,9 @@ import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured } from './leak-guard.ts';
 
 /** Runs the real binary as a child process, output captured for the leak guard. */
-export async function runBin(argv: string[], env: Record<string, string | undefined>): Promise<CliRun & { ms: number }> {
+export async function runBin(argv: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): Promise<CliRun & { ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

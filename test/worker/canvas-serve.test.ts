@@ -94,3 +94,17 @@ test('serve: after reading any canvas the worker knows the app id, so canvas.ini
   assert.ok(allMarkdown(post).includes('Updating…'));
   await packaged(`benchling/${entry.displayId}`);
 });
+
+test('serve: edits still settling do not delay the canvas: "Updating…" within 1 s of canvas.initialized, and the edits are packaged after', async () => {
+  const entry = sandbox.addEntry();
+  sandbox.updateEntry(entry.id, { name: 'Edited before the canvas' });
+  const edit = await sandbox.sendWebhook(`${running.url}/event`, sandbox.envelopes.entryUpdatedFields(entry.id, ['name']));
+  assert.equal(edit.status, 202);
+  const sentAt = Date.now();
+  await sandbox.sendWebhook(`${running.url}/canvas`, sandbox.envelopes.canvasInitialized({ resourceId: entry.id }));
+  const post = await until('the POST', () => sandbox.canvasWrites.find((w) => w.method === 'POST' && w.status === 201 && (w.body as { resourceId?: string }).resourceId === entry.id), 1000);
+  assert.ok(post.at - sentAt < 1000, `POST after ${post.at - sentAt} ms, behind a settling edit`);
+  assert.ok(allMarkdown(post).includes('Updating…'));
+  const editJob = (edit.body as { job: string }).job;
+  await until('the edit job done', () => running.logs.find((l) => l.msg === 'job done' && l.job === editJob));
+});

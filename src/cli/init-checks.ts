@@ -1,0 +1,76 @@
+import { BenchlingClient } from '../benchling/benchling-client.ts';
+import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
+import { RateLimiter } from '../benchling/rate-limiter.ts';
+import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { BenchlingSecret } from '../secret/schema.ts';
+import type { Env } from '../secret/source.ts';
+import { openObjectStore } from '../storage/open-store.ts';
+
+type Problem = string | undefined;
+
+/** The checks against real services that init runs on each answer; none of them with --offline. */
+export type OAuthCredentials = Pick<BenchlingSecret, 'tenant' | 'client_id' | 'client_secret'>;
+
+export interface LiveChecks {
+  oauth(credentials: OAuthCredentials): Promise<Problem>;
+  jwks(secret: BenchlingSecret): Promise<Problem>;
+  bucket(name: string, region: string): Promise<Problem>;
+}
+
+/** Overrides of where Benchling is (the sandbox tenant in tests, a proxy in some networks). */
+export interface BenchlingEndpoints {
+  apiUrl: string | undefined;
+  jwksUrl: string | undefined;
+}
+
+function reason(error: unknown): string {
+  return error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+}
+
+async function oauth(secret: OAuthCredentials, endpoints: BenchlingEndpoints): Promise<Problem> {
+  // The default base depends on the tenant alone; the app definition is asked for after this check.
+  const apiBase = endpoints.apiUrl ?? defaultApiBase({ ...secret, app_definition_id: '' });
+  const client = new BenchlingClient({
+    apiBase,
+    clientId: secret.client_id,
+    clientSecret: secret.client_secret,
+    rateLimiter: new RateLimiter(),
+    retry: { maxAttempts: 1 },
+    timeouts: { requestMs: 10_000 },
+  });
+  try {
+    await client.authenticate();
+    return undefined;
+  } catch (error) {
+    // A refusal needs no more than its code here: the prompt already says what to do about it.
+    const why = error instanceof AppError && error.code === 'BENCHLING_AUTH_FAILED' ? 'refused: BENCHLING_AUTH_FAILED' : reason(error);
+    return `${apiBase} gave no OAuth token for this client id and secret (${why}); copy both again from the app in the Benchling developer console`;
+  }
+}
+
+async function jwks(secret: BenchlingSecret, endpoints: BenchlingEndpoints): Promise<Problem> {
+  const url = endpoints.jwksUrl ?? defaultJwksUrl(secret);
+  const status = await new JwksCache({ fetchJwks: (u) => httpFetchJwks(u), url }).warm();
+  if (status.ok) return undefined;
+  return `no signing keys for this app definition at ${url} (${status.reason}); copy the appdef_… id from the app in the developer console`;
+}
+
+async function bucket(name: string, region: string, env: Env): Promise<Problem> {
+  try {
+    const store = await openObjectStore(`s3://${name}`, { region, s3Endpoint: env.AWS_ENDPOINT_URL_S3 });
+    const status = await store.check();
+    if (status.ok) return undefined;
+    return `bucket ${name} is not usable (${status.reason}); create it, grant access, or choose a new bucket`;
+  } catch (error) {
+    return `bucket ${name} is not usable (${reason(error)})`;
+  }
+}
+
+export function liveChecks(endpoints: BenchlingEndpoints, env: Env): LiveChecks {
+  return {
+    oauth: (secret) => oauth(secret, endpoints),
+    jwks: (secret) => jwks(secret, endpoints),
+    bucket: (name, region) => bucket(name, region, env),
+  };
+}

@@ -1,0 +1,25 @@
+/** How a deploy treats IAM changes, as the CDK CLI's `--require-approval` names them. */
+export type ApprovalLevel = 'never' | 'broadening';
+
+export const APPROVAL_LEVELS: readonly ApprovalLevel[] = ['never', 'broadening'];
+
+export interface DeployRequest {
+  /** A synthesized cloud assembly (`synth --out`). */
+  assemblyDir: string;
+  stackName: string;
+  region: string | undefined;
+  /** A named profile of the AWS config files; undefined means the SDK's default chain. */
+  awsProfile: string | undefined;
+  requireApproval: ApprovalLevel;
+  /** One concise line per thing worth telling (stack events, percent done); never a secret value. */
+  progress(line: string): void;
+}
+
+/**
+ * Creates or updates one stack and resolves when CloudFormation has finished. Aborting the
+ * signal abandons the deploy: the caller stops waiting and the deployer stops polling soon
+ * after; CloudFormation carries on (rolling back once ECS's circuit breaker trips).
+ */
+export interface StackDeployer {
+  deploy(request: DeployRequest, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { CliIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { readProfile } from '../../src/config/profile.ts';
+import { abortableSleep } from '../../src/deploy/abortable-sleep.ts';
+import type { DeployRequest, StackDeployer } from '../../src/deploy/stack-deployer.ts';
+import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
+import { SandboxTenant } from '../../src/sandbox/index.ts';
+import { captured, knownSecretValues } from '../support/leak-guard.ts';
+import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
+import { SECRET_KEY_REASON, WEBHOOK_SERVICE, playEcs } from '../deploy/ecs-world.ts';
+
+// CloudFormation, ECS and CloudWatch Logs have no loopback double: they are the SDK mocks the
+// project rules allow. Secrets Manager is the loopback fake and Benchling the sandbox tenant.
+const stubs = { cloudFormation: mockClient(CloudFormationClient), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
+afterEach(() => Object.values(stubs).forEach((stub) => stub.reset()));
+
+let fake: SecretsManagerFake;
+let sandbox: SandboxTenant;
+before(async () => {
+  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
+  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
+});
+after(() => Promise.all([fake.stop(), sandbox.stop()]));
+
+const CLOUDFORMATION_PATIENCE_MS = 20_000;
+
+/**
+ * Stands in for toolkit-lib (whose deploy also needs STS, SSM, S3/ECR asset publishing and a
+ * Docker build): it creates the stack through the mocked CloudFormation client and polls it
+ * until it settles, exactly as long as the stack says it is in progress.
+ */
+class MockedCloudFormationDeployer implements StackDeployer {
+  request?: DeployRequest;
+  template = '';
+  startedAt = 0;
+  signal?: AbortSignal;
+
+  constructor(private readonly onStart: (at: number) => void = () => undefined) {}
+
+  async deploy(request: DeployRequest, signal: AbortSignal): Promise<void> {
+    Object.assign(this, { request, signal, startedAt: Date.now() });
+    this.onStart(this.startedAt);
+    const file = (await readdir(request.assemblyDir)).find((name) => name === `${request.stackName}.template.json`);
+    assert.ok(file, `the assembly holds ${request.stackName}.template.json`);
+    this.template = await readFile(join(request.assemblyDir, file), 'utf8');
+    captured('template handed to the deployer', this.template);
+    const cloudFormation = new CloudFormationClient({ region: request.region });
+    await cloudFormation.send(new CreateStackCommand({ StackName: request.stackName, TemplateBody: this.template }));
+    while (!signal.aborted) {
+      // CloudFormation's own wait, shortened: a watcher that never gives up fails the test here instead of hanging it.
+      if (Date.now() - this.startedAt > CLOUDFORMATION_PATIENCE_MS) throw new Error('the stack is still CREATE_IN_PROGRESS: CloudFormation timed out');
+      const status = (await cloudFormation.send(new DescribeStacksCommand({ StackName: request.stackName }))).Stacks?.[0]?.StackStatus ?? '';
+      if (!status.endsWith('_IN_PROGRESS')) {
+        if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE') return;
+        throw new Error(`the stack ended ${status}`);
+      }
+      await abortableSleep(50, signal);
+    }
+    throw new Error('abandoned');
+  }
+}
+
+interface TimedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** When each stderr line was written. */
+  stderrLines: { at: number; text: string }[];
+  endedAt: number;
+}
+
+/** As runCli, plus the deployer and a timestamp on every stderr write. */
+async function runDeploy(argv: string[], env: Record<string, string | undefined>, deployer: StackDeployer): Promise<TimedRun> {
+  const stdout: string[] = [];
+  const stderrLines: { at: number; text: string }[] = [];
+  const stderr = { write: (text: string) => stderrLines.push({ at: Date.now(), text }) };
+  const io: CliIo = {
+    stdout: { write: (text: string) => stdout.push(text) },
+    stderr,
+    logs: stderr,
+    env,
+    readFile: (path) => readFile(path, 'utf8'),
+    secretStore: (region) =>
+      new AwsSecretStore(new SecretsManagerClient({ region: region ?? env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 })),
+    stackDeployer: deployer,
+  };
+  const code = await main(argv, io);
+  const run = { code, stdout: stdout.join(''), stderr: stderrLines.map((l) => l.text).join(''), stderrLines, endedAt: Date.now() };
+  captured('deploy stdout', run.stdout);
+  captured('deploy stderr', run.stderr);
+  return run;
+}
+
+async function deployEnv(): Promise<Record<string, string | undefined>> {
+  return {
+    ...fake.env(),
+    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-deploy-')),
+    BENCHLING_API_URL: sandbox.url,
+    BENCHLING_JWKS_URL: sandbox.jwksUrl,
+    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-deploy-reg-')),
+    BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
+  };
+}
+
+const INTERVAL_MS = 200;
+const FAILURES = 3;
+
+/**
+ * The stack never leaves CREATE_IN_PROGRESS. From the moment the deploy starts (after the
+ * gate, the sync and the synth) a webhook task stops every interval, half an interval after a poll.
+ */
+function stackThatNeverSettles(): { deployer: MockedCloudFormationDeployer; stopTimes: number[] } {
+  stubs.cloudFormation.on(CreateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/BenchlingWebhookStack/1' });
+  stubs.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'BenchlingWebhookStack', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+  const stopTimes: number[] = [];
+  const deployer = new MockedCloudFormationDeployer((start) => {
+    for (let k = 0; k < 10; k++) stopTimes.push(start + INTERVAL_MS / 2 + k * INTERVAL_MS);
+  });
+  playEcs(stubs, {
+    stopTimes,
+    now: Date.now,
+    stoppedReason: SECRET_KEY_REASON,
+    stopCode: 'TaskFailedToStart',
+    containers: [{ name: 'App', lastStatus: 'STOPPED' }],
+  });
+  return { deployer, stopTimes };
+}
+
+const WATCH_FLAGS = ['--poll-interval', String(INTERVAL_MS / 1000), '--max-task-failures', String(FAILURES), '--no-cfn-validation'];
+
+test('tasks that cannot read app_definition_id: the reason is printed within one poll interval and deploy exits 1 after 3 failures, not waiting for CloudFormation', async (t) => {
+  const { deployer, stopTimes } = stackThatNeverSettles();
+  const env = await deployEnv();
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS], env, deployer);
+
+  assert.equal(run.code, 1, run.stderr);
+  const firstReason = run.stderrLines.find((line) => line.text.includes('did not contain json key app_definition_id'));
+  assert.ok(firstReason, run.stderr);
+  const reportedAfter = firstReason.at - stopTimes[0]!;
+  assert.ok(reportedAfter >= 0 && reportedAfter <= INTERVAL_MS + 100, `reported ${reportedAfter} ms after the first task stopped`);
+  const elapsed = run.endedAt - deployer.startedAt;
+  assert.ok(elapsed >= (FAILURES - 1) * INTERVAL_MS && elapsed <= FAILURES * INTERVAL_MS + 600, `exited ${elapsed} ms after the deploy started`);
+  t.diagnostic(`first reason printed ${reportedAfter} ms after the first task stopped; exit ${elapsed} ms after the deploy started (${FAILURES} × ${INTERVAL_MS} ms interval)`);
+  assert.equal(deployer.signal?.aborted, true, 'the deploy was abandoned');
+  assert.ok(stubs.cloudFormation.commandCalls(DescribeStacksCommand).length > 0, 'CloudFormation was still in progress when deploy gave up');
+
+  assert.match(run.stderr, new RegExp(`ECS task task0000 of service ${WEBHOOK_SERVICE} stopped \\(failure 1 of 3\\): ResourceInitializationError`));
+  assert.match(run.stderr, /stop code: TaskFailedToStart/);
+  assert.match(run.stderr, /container App: no exit code \(it never ran\)/);
+  assert.match(run.stderr, /logs: no log stream: the container never started/);
+  assert.match(run.stderr, /failure 3 of 3/);
+  assert.doesNotMatch(run.stderr, /failure 4 of/);
+  assert.match(run.stderr, /stopped waiting for BenchlingWebhookStack after 3 failed ECS tasks/);
+  assert.match(run.stderr, /3× ResourceInitializationError: unable to pull secrets or registry auth/);
+  assert.match(run.stderr, /fix: the Benchling secret has no `app_definition_id`: run `benchling-webhook secrets sync` with .*--benchling-app-definition-id/);
+  assert.equal(run.stdout, '');
+
+  // What came before the deploy: the secret synced and recorded, the synthesized template handed over.
+  assert.ok(fake.find('benchling-webhook/default'), 'secrets sync created the secret');
+  const profile = await readProfile('default', env);
+  assert.match(profile!.secretArn!, /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:benchling-webhook\/default-/);
+  assert.equal(deployer.request?.stackName, 'BenchlingWebhookStack');
+  assert.ok(deployer.request?.assemblyDir.startsWith(tmpdir()), `synthesized into a temporary directory, not ./cdk.out: ${deployer.request?.assemblyDir}`);
+  assert.equal(deployer.request?.requireApproval, 'never');
+  assert.ok(JSON.parse(deployer.template).Resources, 'a CloudFormation template');
+  assert.ok(deployer.template.includes(profile!.secretArn!), 'the stack references the synced secret by ARN');
+});
+
+test('deploy --json gives up the same way and prints one JSON object with each failure and its fix', async () => {
+  const { deployer } = stackThatNeverSettles();
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--json', '--max-task-failures', '2'], await deployEnv(), deployer);
+  assert.equal(run.code, 1, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.status, 'abandoned');
+  assert.equal(result.failures.length, 2);
+  assert.equal(result.failures[0].stoppedReason, SECRET_KEY_REASON);
+  assert.match(result.failures[0].fix, /secrets sync/);
+});
+
+test('a container log line that echoes a secret value is printed with the value redacted', async () => {
+  const stopTimes: number[] = [];
+  const deployer = new MockedCloudFormationDeployer((start) => stopTimes.push(start + 10));
+  stubs.cloudFormation.on(CreateStackCommand).resolves({});
+  stubs.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'BenchlingWebhookStack', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+  playEcs(stubs, {
+    stopTimes,
+    now: Date.now,
+    stoppedReason: 'Essential container in task exited',
+    stopCode: 'EssentialContainerExited',
+    containers: [{ name: 'App', exitCode: 1 }],
+    logLines: [`a careless library logged client_secret=${sandbox.secret.client_secret}`, 'worker: not starting'],
+  });
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--max-task-failures', '1'], await deployEnv(), deployer);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /container App: exit code 1/);
+  assert.match(run.stderr, /a careless library logged client_secret=\[REDACTED\]/);
+  // The leak guard checks every captured output for the value when the file's tests end.
+});
+
+test('a stack that reaches CREATE_COMPLETE: the webhook URL and the next step are printed, exit 0', async () => {
+  const url = 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/';
+  let polls = 0;
+  stubs.cloudFormation.on(CreateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/BenchlingWebhookStack/1' });
+  stubs.cloudFormation.on(DescribeStacksCommand).callsFake(() => {
+    polls += 1;
+    const done = polls > 3;
+    return {
+      Stacks: [
+        {
+          StackName: 'BenchlingWebhookStack',
+          StackStatus: done ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS',
+          CreationTime: new Date(),
+          Outputs: done ? [{ OutputKey: 'WebhookUrl', OutputValue: url }, { OutputKey: 'ClusterName', OutputValue: 'c' }] : [],
+        },
+      ],
+    };
+  });
+  playEcs(stubs, { stopTimes: [], now: Date.now, stoppedReason: '', stopCode: '', containers: [] });
+  const deployer = new MockedCloudFormationDeployer();
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--stack-name', 'BenchlingWebhookStack'], await deployEnv(), deployer);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^deployed BenchlingWebhookStack \(CREATE_COMPLETE\)$/m);
+  assert.match(run.stdout, new RegExp(`^webhook URL: ${url.replace(/[.]/g, '\\.')}$`, 'm'));
+  assert.match(run.stdout, /paste this URL as its Webhook URL and choose "Suffixed" routing/);
+  assert.doesNotMatch(run.stderr, /stopped \(failure/);
+});
+
+test('bad watch flags are usage errors before anything runs', async () => {
+  const deployer = new MockedCloudFormationDeployer();
+  for (const [flag, value, code] of [
+    ['--poll-interval', '0', 'POLL_INTERVAL_INVALID'],
+    ['--max-task-failures', '1.5', 'MAX_TASK_FAILURES_INVALID'],
+    ['--require-approval', 'any-change', 'REQUIRE_APPROVAL_INVALID'],
+  ] as const) {
+    const run = await runDeploy(['deploy', flag, value], await deployEnv(), deployer);
+    assert.equal(run.code, 2, `${flag} ${value}`);
+    assert.match(run.stderr, new RegExp(`error \\[${code}\\]: ${flag}`));
+  }
+  assert.equal(deployer.startedAt, 0, 'nothing was deployed');
+});
