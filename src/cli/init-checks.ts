@@ -1,11 +1,10 @@
-import { BenchlingClient } from '../benchling/benchling-client.ts';
 import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
-import { RateLimiter } from '../benchling/rate-limiter.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { Env } from '../secret/source.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { errorReason, requestToken } from './benchling-probe.ts';
 
 type Problem = string | undefined;
 
@@ -24,29 +23,14 @@ export interface BenchlingEndpoints {
   jwksUrl: string | undefined;
 }
 
-function reason(error: unknown): string {
-  return error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-}
-
 async function oauth(secret: OAuthCredentials, endpoints: BenchlingEndpoints): Promise<Problem> {
   // The default base depends on the tenant alone; the app definition is asked for after this check.
   const apiBase = endpoints.apiUrl ?? defaultApiBase({ ...secret, app_definition_id: '' });
-  const client = new BenchlingClient({
-    apiBase,
-    clientId: secret.client_id,
-    clientSecret: secret.client_secret,
-    rateLimiter: new RateLimiter(),
-    retry: { maxAttempts: 1 },
-    timeouts: { requestMs: 10_000 },
-  });
-  try {
-    await client.authenticate();
-    return undefined;
-  } catch (error) {
-    // A refusal needs no more than its code here: the prompt already says what to do about it.
-    const why = error instanceof AppError && error.code === 'BENCHLING_AUTH_FAILED' ? 'refused: BENCHLING_AUTH_FAILED' : reason(error);
-    return `${apiBase} gave no OAuth token for this client id and secret (${why}); copy both again from the app in the Benchling developer console`;
-  }
+  const error = await requestToken(apiBase, secret, { maxAttempts: 1, requestMs: 10_000 });
+  if (error === undefined) return undefined;
+  // A refusal needs no more than its code here: the prompt already says what to do about it.
+  const why = error instanceof AppError && error.code === 'BENCHLING_AUTH_FAILED' ? 'refused: BENCHLING_AUTH_FAILED' : errorReason(error);
+  return `${apiBase} gave no OAuth token for this client id and secret (${why}); copy both again from the app in the Benchling developer console`;
 }
 
 async function jwks(secret: BenchlingSecret, endpoints: BenchlingEndpoints): Promise<Problem> {
@@ -63,7 +47,7 @@ async function bucket(name: string, region: string, env: Env): Promise<Problem> 
     if (status.ok) return undefined;
     return `bucket ${name} is not usable (${status.reason}); create it, grant access, or choose a new bucket`;
   } catch (error) {
-    return `bucket ${name} is not usable (${reason(error)})`;
+    return `bucket ${name} is not usable (${errorReason(error)})`;
   }
 }
 

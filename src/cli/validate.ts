@@ -1,15 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchlingClient } from '../benchling/benchling-client.ts';
 import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
-import { RateLimiter } from '../benchling/rate-limiter.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import { resolveSettings } from '../config/settings.ts';
-import { AppError } from '../errors/app-error.ts';
 import type { ResolvedSecret } from '../secret/resolve.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { errorReason, requestToken } from './benchling-probe.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext, type CommonOptions } from './secret-options.ts';
 
@@ -31,9 +29,6 @@ const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok',
 const failed = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'failed', detail, fix });
 const skipped = (name: string, detail: string): CheckResult => ({ name, status: 'skipped', detail });
 
-function reason(error: unknown): string {
-  return error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-}
 
 function secretFields(resolved: ResolvedSecret): CheckResult {
   const { report } = resolved;
@@ -60,24 +55,14 @@ async function secretInAws(resolved: ResolvedSecret, context: CommandContext, io
     if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
     return { arn, check: ok(name, `${arn} read back complete`) };
   } catch (error) {
-    return { arn, check: failed(name, reason(error), 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`') };
+    return { arn, check: failed(name, errorReason(error), 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`') };
   }
 }
 
 async function oauth(secret: BenchlingSecret, apiBase: string): Promise<CheckResult> {
-  const client = new BenchlingClient({
-    apiBase,
-    clientId: secret.client_id,
-    clientSecret: secret.client_secret,
-    rateLimiter: new RateLimiter(),
-    retry: { maxAttempts: 2 },
-  });
-  try {
-    await client.authenticate();
-    return ok('Benchling OAuth', `token issued by ${apiBase}`);
-  } catch (error) {
-    return failed('Benchling OAuth', reason(error), 'check client_id and client_secret in the Benchling developer console, then `benchling-webhook secrets sync`');
-  }
+  const error = await requestToken(apiBase, secret, { maxAttempts: 2 });
+  if (error === undefined) return ok('Benchling OAuth', `token issued by ${apiBase}`);
+  return failed('Benchling OAuth', errorReason(error), 'check client_id and client_secret in the Benchling developer console, then `benchling-webhook secrets sync`');
 }
 
 async function jwks(url: string): Promise<CheckResult> {
@@ -93,7 +78,7 @@ async function registry(location: string, context: CommandContext, io: CliIo): P
     const status = await store.check();
     return status.ok ? ok('registry', `${store.describe()} is writable`) : failed('registry', status.reason, 'create the bucket or grant the role s3:ListBucket, s3:GetObject and s3:PutObject on it');
   } catch (error) {
-    return failed('registry', reason(error), 'set REGISTRY to s3://bucket-name or a local directory');
+    return failed('registry', errorReason(error), 'set REGISTRY to s3://bucket-name or a local directory');
   }
 }
 
@@ -112,7 +97,7 @@ async function templateRules(arn: string | undefined, options: ValidateOptions, 
     synthesize({ ...inputs, outdir, cloudFormationValidation: false });
     return ok(name, 'synth with cdk-nag and the project rules passes');
   } catch (error) {
-    return failed(name, reason(error), 'fix the stack settings named above');
+    return failed(name, errorReason(error), 'fix the stack settings named above');
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
