@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ENV_KEY, ENV_SECRET, ENV_SESSION } from '@aws-sdk/credential-provider-env';
 import type { Env } from '../secret/source.ts';
 
 export interface AwsTarget {
@@ -32,10 +33,8 @@ type Service = 'CLOUDFORMATION' | 'ECS' | 'SQS' | 'CLOUDWATCH' | 'CLOUDWATCH_LOG
 function baseConfig(service: Service, target: AwsTarget, env: Env) {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   // A named profile must win over keys in the environment, as it does for the aws CLI.
-  const keys =
-    target.awsProfile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }
-      : undefined;
+  const [accessKeyId, secretAccessKey, sessionToken] = [ENV_KEY, ENV_SECRET, ENV_SESSION].map((name) => env[name]);
+  const keys = target.awsProfile === undefined && accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined;
   return { region: target.region, profile: target.awsProfile, endpoint, credentials: keys, maxAttempts: 3 };
 }
 

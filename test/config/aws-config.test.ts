@@ -8,7 +8,8 @@ import { awsConfigFacts, inferRegion, loadAwsConfigFacts } from '../../src/confi
 test('profiles come from both files, default first, without sso-session and services sections', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bw-aws-config-'));
   await writeFile(join(dir, 'config'), '[profile zeta]\nregion = ap-south-1\n[default]\nregion = eu-west-2\n[sso-session corp]\nsso_region = us-east-1\n[services local]\ns3 =\n  endpoint_url = http://localhost\n');
-  await writeFile(join(dir, 'credentials'), '[ci]\naws_access_key_id = A\naws_secret_access_key = B\n[default]\naws_access_key_id = A\naws_secret_access_key = B\n');
+  const fakeKeys = (profile: string) => `[${profile}]\naws_access_key_id = A\naws_secret_access_key = B\n`;
+  await writeFile(join(dir, 'credentials'), fakeKeys('ci') + fakeKeys('default'));
   const facts = await loadAwsConfigFacts({ AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') });
   assert.deepEqual(facts, { profiles: ['default', 'ci', 'zeta'], regions: { default: 'eu-west-2', zeta: 'ap-south-1' } });
 });

@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import type { AppTask } from './app-task.ts';
+import { privateFargateService } from './private-fargate-service.ts';
 
 export interface WebhookServiceProps {
   readonly cluster: ecs.ICluster;
@@ -23,17 +24,7 @@ export class WebhookService extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookServiceProps) {
     super(scope, id);
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster,
-      taskDefinition: props.task.taskDefinition,
-      vpcSubnets: props.subnets,
-      assignPublicIp: false,
-      circuitBreaker: { enable: true, rollback: true },
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      healthCheckGracePeriod: Duration.seconds(60),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-    });
+    this.service = privateFargateService(this, props, { minHealthyPercent: 100, maxHealthyPercent: 200, healthCheckGracePeriod: Duration.seconds(60) });
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks ?? 2, maxCapacity: props.maxTasks ?? 6 });
     this.scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: 60,

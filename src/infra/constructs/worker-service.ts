@@ -2,11 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { formatRate, peakTasks, type RateLimit } from '../rate-budget.ts';
 import type { AppTask } from './app-task.ts';
+import { privateFargateService } from './private-fargate-service.ts';
 
 /**
  * During a rollout ECS may run old and new tasks together; the worker's deployment keeps the
@@ -36,16 +37,7 @@ export class WorkerService extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster,
-      taskDefinition: props.task.taskDefinition,
-      vpcSubnets: props.subnets,
-      assignPublicIp: false,
-      circuitBreaker: { enable: true, rollback: true },
-      minHealthyPercent: 0,
-      maxHealthyPercent: WORKER_MAXIMUM_PERCENT,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-    });
+    this.service = privateFargateService(this, props, { minHealthyPercent: 0, maxHealthyPercent: WORKER_MAXIMUM_PERCENT });
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks ?? 1, maxCapacity: props.maxTasks });
     // Jobs in flight count too: scaling in while they run would only hand them to another task.
     const backlog = new cloudwatch.MathExpression({
