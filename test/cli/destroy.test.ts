@@ -15,9 +15,9 @@ import { writeProfile } from '../../src/config/profile.ts';
 import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
 import { runBin, runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
-import { AWS_SECRET_KEY, REGION, SECRET_ARN, STACK_ID, commandEnv, mockDeployedStack, startFauxqs } from '../operate/deployed-stack.ts';
+import { FAKE_AWS_SECRET_KEY, REGION, SECRET_ARN, STACK_ID, commandEnv, mockDeployedStack, startFauxqs } from '../operate/deployed-stack.ts';
 
-knownSecretValues(AWS_SECRET_KEY);
+knownSecretValues(FAKE_AWS_SECRET_KEY);
 
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
 let s3: S3Client;

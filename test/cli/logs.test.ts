@@ -6,13 +6,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
-import { AWS_SECRET_KEY, REGION, WEBHOOK_LOGS, WEBHOOK_TASK, WORKER_LOGS, WORKER_TASK, mockDeployedStack } from '../operate/deployed-stack.ts';
+import { FAKE_AWS_SECRET_KEY, REGION, WEBHOOK_LOGS, WEBHOOK_TASK, WORKER_LOGS, WORKER_TASK, mockDeployedStack } from '../operate/deployed-stack.ts';
 
-knownSecretValues(AWS_SECRET_KEY);
+knownSecretValues(FAKE_AWS_SECRET_KEY);
 
 const NOW = Date.parse('2026-11-27T03:00:00.000Z');
 const MINUTE = 60_000;
-const env = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDOPERATETEST', AWS_SECRET_ACCESS_KEY: AWS_SECRET_KEY, XDG_CONFIG_HOME: '/nonexistent-bw-logs' };
+const env = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDOPERATETEST', AWS_SECRET_ACCESS_KEY: FAKE_AWS_SECRET_KEY, XDG_CONFIG_HOME: '/nonexistent-bw-logs' };
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -10,7 +10,7 @@ import type { StatusReport } from '../../src/operate/status-report.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
 import {
-  AWS_SECRET_KEY,
+  FAKE_AWS_SECRET_KEY,
   CLUSTER,
   REGION,
   WEBHOOK_SERVICE,
@@ -22,7 +22,7 @@ import {
   startFauxqs,
 } from '../operate/deployed-stack.ts';
 
-knownSecretValues(AWS_SECRET_KEY);
+knownSecretValues(FAKE_AWS_SECRET_KEY);
 
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
 let sqs: SQSClient;

@@ -24,7 +24,7 @@ export const WORKER_LOGS = 'BenchlingWebhookStack-WebhookWorkerTaskLogs5A03C0DF-
 export const FLOW_LOGS = 'BenchlingWebhookStack-WebhookNetworkFlowLogs77202513-q3';
 export const WEBHOOK_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/';
 /** A dummy AWS key the leak guard watches for: credentials must never reach output. */
-export const AWS_SECRET_KEY = 'operate-test-secret-key-9f8e7d';
+export const FAKE_AWS_SECRET_KEY = 'operate-test-secret-key-9f8e7d';
 
 const resource = (LogicalResourceId: string, ResourceType: string, PhysicalResourceId: string): StackResourceSummary => ({
   LogicalResourceId,
@@ -108,7 +108,7 @@ export async function commandEnv(fauxqsUrl: string) {
     XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-operate-')),
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDOPERATETEST',
-    AWS_SECRET_ACCESS_KEY: AWS_SECRET_KEY,
+    AWS_SECRET_ACCESS_KEY: FAKE_AWS_SECRET_KEY,
     AWS_ENDPOINT_URL_SQS: fauxqsUrl,
     AWS_ENDPOINT_URL_S3: fauxqsUrl,
   };
