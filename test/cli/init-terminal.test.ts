@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { profilePath, readProfile } from '../../src/config/profile.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
+import type { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
 import { runInTerminal } from '../support/pty-session.ts';
-import { S3Emulator } from '../support/s3-fauxqs.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
+import type { S3Emulator } from '../support/s3-fauxqs.ts';
+import { startInitFakes, type InitFakes } from '../support/init-fakes.ts';
+import type { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
@@ -18,19 +18,12 @@ let s3: S3Emulator;
 let bucket: string;
 const WRONG_SECRET = 'terminal-wrong-client-secret';
 
-const saved = { ...process.env };
-
+let fakes: InitFakes;
 before(async () => {
-  [fake, sandbox, s3] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start(), S3Emulator.start()]);
-  bucket = await s3.bucket();
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret, WRONG_SECRET);
-  // For the in-process set-up run: its S3 client reads endpoint and keys from the process env, as in a real run.
-  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  fakes = await startInitFakes(WRONG_SECRET);
+  ({ fake, sandbox, s3, bucket } = fakes);
 });
-after(async () => {
-  process.env = saved;
-  await Promise.all([fake.stop(), sandbox.stop(), s3.stop()]);
-});
+after(() => fakes.stop());
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';

@@ -5,30 +5,24 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { profilePath, readProfile } from '../../src/config/profile.ts';
 import { resolveStackInputs } from '../../src/infra/inputs.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
+import type { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
-import { S3Emulator } from '../support/s3-fauxqs.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
+import type { S3Emulator } from '../support/s3-fauxqs.ts';
+import { startInitFakes, type InitFakes } from '../support/init-fakes.ts';
+import type { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
 let s3: S3Emulator;
 let bucket: string;
-const saved = { ...process.env };
 const WRONG_SECRET = 'init-wrong-client-secret';
 
+let fakes: InitFakes;
 before(async () => {
-  [fake, sandbox, s3] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start(), S3Emulator.start()]);
-  bucket = await s3.bucket();
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret, WRONG_SECRET);
-  // The S3 client reads its endpoint from the process env, as it would in a real run.
-  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  fakes = await startInitFakes(WRONG_SECRET);
+  ({ fake, sandbox, s3, bucket } = fakes);
 });
-after(async () => {
-  process.env = saved;
-  await Promise.all([fake.stop(), sandbox.stop(), s3.stop()]);
-});
+after(() => fakes.stop());
 
 /** A fresh config dir, the fakes, and no ~/.aws of the machine running the tests. */
 async function world(extra: Record<string, string> = {}): Promise<Record<string, string | undefined>> {

@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildApp } from 'fauxqs';
+import { listenFauxqs, type FauxqsServer } from '../support/fauxqs-loopback.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -97,10 +97,8 @@ export function missingStackError(name: string): Error {
 }
 
 /** fauxqs (SQS and S3 over the real wire protocol) on loopback, reached through the env the command is given. */
-export async function startFauxqs(): Promise<{ url: string; stop(): Promise<void> }> {
-  const app = buildApp({ logger: false, defaultRegion: REGION });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, stop: () => app.close() };
+export function startFauxqs(): Promise<FauxqsServer> {
+  return listenFauxqs(REGION);
 }
 
 export async function commandEnv(fauxqsUrl: string) {

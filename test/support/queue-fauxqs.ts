@@ -1,11 +1,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildApp } from 'fauxqs';
-
-type App = ReturnType<typeof buildApp>;
+import { listenFauxqs, type FauxqsServer } from './fauxqs-loopback.ts';
 
 /**
- * fauxqs (an SQS emulator speaking the real wire protocol) in this process on a free port of
- * 127.0.0.1 (startFauxqs would listen on every interface), reached by the real
+ * fauxqs (an SQS emulator speaking the real wire protocol) on loopback, reached by the real
  * @aws-sdk/client-sqs client. The endpoint reaches the client the way production's does,
  * through the SDK's env settings, so the test also proves those.
  *
@@ -17,20 +14,19 @@ export class QueueEmulator {
   private made = 0;
 
   private constructor(
-    private readonly app: App,
+    private readonly server: FauxqsServer,
     readonly client: SQSClient,
   ) {}
 
   static async start(): Promise<QueueEmulator> {
-    const app = buildApp({ logger: false });
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const server = await listenFauxqs();
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SQS: address,
+      AWS_ENDPOINT_URL_SQS: server.url,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });
-    return new QueueEmulator(app, new SQSClient({ useQueueUrlAsEndpoint: false }));
+    return new QueueEmulator(server, new SQSClient({ useQueueUrlAsEndpoint: false }));
   }
 
   /** A fresh FIFO queue (explicit dedup ids only) and its FIFO dead-letter queue. */
@@ -46,7 +42,7 @@ export class QueueEmulator {
 
   async stop(): Promise<void> {
     this.client.destroy();
-    await this.app.close();
+    await this.server.stop();
   }
 
   private async create(name: string, attributes: Record<string, string>): Promise<string> {

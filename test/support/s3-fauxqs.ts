@@ -1,8 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { buildApp } from 'fauxqs';
-
-type App = ReturnType<typeof buildApp>;
+import { listenFauxqs, type FauxqsServer } from './fauxqs-loopback.ts';
 
 /**
  * fauxqs's S3 (real wire protocol, objects in memory) in this process on a free port of
@@ -15,15 +13,14 @@ export class S3Emulator {
   private made = 0;
 
   private constructor(
-    private readonly app: App,
+    private readonly server: FauxqsServer,
     readonly endpoint: string,
     readonly client: S3Client,
   ) {}
 
   static async start(): Promise<S3Emulator> {
-    const app = buildApp({ logger: false });
-    const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
-    return new S3Emulator(app, endpoint, new S3Client(S3Emulator.config(endpoint)));
+    const server = await listenFauxqs();
+    return new S3Emulator(server, server.url, new S3Client(S3Emulator.config(server.url)));
   }
 
   static config(endpoint: string): S3ClientConfig {
@@ -44,6 +41,6 @@ export class S3Emulator {
 
   async stop(): Promise<void> {
     this.client.destroy();
-    await this.app.close();
+    await this.server.stop();
   }
 }
