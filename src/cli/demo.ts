@@ -9,7 +9,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { AppError } from '../errors/app-error.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime } from './runtime.ts';
-import { startWorker } from './serve.ts';
+import { startWorker } from './start-worker.ts';
 import { VERSION } from './version.ts';
 
 export interface DemoOptions {

@@ -1,38 +1,12 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/app-error.ts';
-import { startService } from '../service/start-service.ts';
-import { createPackagingHandler } from '../worker/packaging-handler.ts';
-import { WorkerLoop } from '../worker/worker-loop.ts';
 import { println, type CliIo } from './io.ts';
-import { openRuntime, waitForSignal, type Runtime } from './runtime.ts';
+import { openRuntime, waitForSignal } from './runtime.ts';
 import type { ServeOptions } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
 function runsInProduction(env: CliIo['env']): boolean {
   return env.NODE_ENV === 'production' || env.ECS_CONTAINER_METADATA_URI_V4 !== undefined;
-}
-
-export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop> {
-  const { settings } = runtime;
-  const log = runtime.log.child({ component: 'worker' });
-  const handle = await createPackagingHandler({
-    secret: runtime.secret,
-    store: runtime.store,
-    rateLimiter: runtime.rateLimiter,
-    log,
-    registry: settings.registry ?? './quilt-registry',
-    prefix: settings.packagePrefix ?? 'benchling',
-    packager: settings.packager ?? 'direct',
-    apiUrl: settings.benchlingApiUrl,
-    quiltCatalog: settings.quiltCatalog,
-    packageLinkKey: settings.packageLinkKey,
-    entrySettle: settings.entrySettle,
-    region: runtime.context.region,
-    sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
-  });
-  const worker = new WorkerLoop({ queue: runtime.queue, log, handle });
-  worker.start();
-  return worker;
 }
 
 /**
@@ -46,6 +20,8 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   }
   const runtime = await openRuntime('serve', options, io);
   if (typeof runtime === 'number') return runtime;
+  // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
+  const [{ startService }, { startWorker }] = await Promise.all([import('../service/start-service.ts'), import('./start-worker.ts')]);
   const { settings, log } = runtime;
   const registry = settings.registry ?? './quilt-registry';
   let service;

@@ -1,12 +1,12 @@
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal } from './runtime.ts';
-import { startWorker } from './serve.ts';
 import type { ServeOptions } from './serve-settings.ts';
 
 /** `worker`: only the packaging worker — the second container on AWS. */
 export async function worker(options: ServeOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
   const runtime = await openRuntime('worker', options, io);
   if (typeof runtime === 'number') return runtime;
+  const { startWorker } = await import('./start-worker.ts');
   const loop = await startWorker(runtime, io);
   runtime.log.info({ queue: runtime.settings.queue, registry: runtime.settings.registry }, 'benchling-webhook worker running');
   println(io.stdout, 'worker running');

@@ -10,7 +10,7 @@ import { openObjectStore } from '../../src/storage/open-store.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
 import { serveInProcess, type ServeInProcess } from '../support/serve-in-process.ts';
 
-/** The canvas through the real `serve` composition, as startWorker wires it today. */
+/** The canvas through the real `serve` composition, as start-worker.ts wires it today. */
 
 let sandbox: SandboxTenant;
 let running: ServeInProcess;

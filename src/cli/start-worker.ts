@@ -1,0 +1,28 @@
+import type { CliIo } from './io.ts';
+import type { Runtime } from './runtime.ts';
+import { createPackagingHandler } from '../worker/packaging-handler.ts';
+import { WorkerLoop } from '../worker/worker-loop.ts';
+
+/** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
+export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop> {
+  const { settings } = runtime;
+  const log = runtime.log.child({ component: 'worker' });
+  const handle = await createPackagingHandler({
+    secret: runtime.secret,
+    store: runtime.store,
+    rateLimiter: runtime.rateLimiter,
+    log,
+    registry: settings.registry ?? './quilt-registry',
+    prefix: settings.packagePrefix ?? 'benchling',
+    packager: settings.packager ?? 'direct',
+    apiUrl: settings.benchlingApiUrl,
+    quiltCatalog: settings.quiltCatalog,
+    packageLinkKey: settings.packageLinkKey,
+    entrySettle: settings.entrySettle,
+    region: runtime.context.region,
+    sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
+  });
+  const worker = new WorkerLoop({ queue: runtime.queue, log, handle });
+  worker.start();
+  return worker;
+}
