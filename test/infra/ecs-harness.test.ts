@@ -117,7 +117,7 @@ test("the stack's webhook container as ECS starts it: BENCHLING_SECRETS=<arn>, t
   }
 });
 
-test('when the secret at that ARN lacks app_definition_id, the process refuses to start and names the field', async () => {
+test('when the secret at that ARN lacks app_definition_id, the process refuses to start and names the field', async (t) => {
   const { app_definition_id: _missing, ...partial } = sandbox.secret;
   const { template } = stackWithSecret(JSON.stringify(partial));
   const harness = await EcsHarness.deploy(webhookPlayable(template), aws);
@@ -131,6 +131,7 @@ test('when the secret at that ARN lacks app_definition_id, the process refuses t
   assert.match(output, /`app_definition_id` is missing/);
   assert.match(output, /not starting/);
   const took = performance.now() - started;
+  t.diagnostic(`the container exited ${Math.round(took)} ms after ECS began preparing it`);
   assert.ok(took < 2000, `the container exited after ${Math.round(took)} ms`);
 });
 
