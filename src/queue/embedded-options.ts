@@ -14,9 +14,11 @@ export interface EmbeddedQueueOptions {
   /**
    * Wait for fdatasync before answering an enqueue. Default false: the answer comes once the
    * kernel holds the journal bytes, which survives a killed process; the flush to disk follows
-   * within about a millisecond, so only a power cut in that window can lose an answered job.
+   * within syncIntervalMs, so only a power cut in that window can lose an answered job.
    */
   syncBeforeAck?: boolean;
+  /** Without syncBeforeAck: at most one background fdatasync per this many ms. Default 100. */
+  syncIntervalMs?: number;
   /**
    * A coalescible job is delivered only once its group has had no new coalescing enqueue for
    * this long (each merge pushes it back), so a burst of edits costs one export, not one per
@@ -36,6 +38,7 @@ const DEFAULTS: EmbeddedSettings = {
   dedupMaxEntries: 1_000_000,
   compactMinRecords: 4096,
   syncBeforeAck: false,
+  syncIntervalMs: 100,
   settleMs: 0,
   settleMaxMs: 30_000,
 };

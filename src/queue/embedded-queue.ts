@@ -76,6 +76,7 @@ export class EmbeddedQueue implements Queue {
       shouldCompact: (records) => queue.shouldCompact(records),
       snapshot: () => state.snapshot(),
       syncBeforeAck: settings.syncBeforeAck,
+      syncIntervalMs: settings.syncIntervalMs,
     });
     for (const groupId of state.groups.keys()) queue.ready.add(groupId);
     // Damaged lines stay skipped only until the file is rewritten without them.
