@@ -57,6 +57,10 @@ export class CanvasStore {
     });
   }
 
+  remove(id: string): void {
+    this.canvases.delete(id);
+  }
+
   get(id: string): SandboxCanvas | undefined {
     const canvas = this.canvases.get(id);
     return canvas && structuredClone(canvas);

@@ -158,6 +158,11 @@ export class SandboxTenant {
     return this.running().canvases.get(id);
   }
 
+  /** A user removes the canvas from the entry: later reads and writes of it are 404. */
+  deleteCanvas(id: string): void {
+    this.running().canvases.remove(id);
+  }
+
   /** Every POST/PATCH to app canvases, accepted or refused, in order. */
   get canvasWrites(): readonly CanvasWrite[] {
     return this.running().canvases.writes;

@@ -1,3 +1,4 @@
+import { BenchlingError, BenchlingErrorCode } from '../benchling/api-errors.ts';
 import type { BenchlingClient } from '../benchling/benchling-client.ts';
 import { normaliseMessageType, MessageType } from '../benchling/webhook-envelope.ts';
 import type { CanvasView } from '../canvas/blocks.ts';
@@ -16,6 +17,7 @@ import type { JobBody } from '../queue/queue.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { problemOf } from './canvas-problem.ts';
 import { readLatestPackage } from './canvas-registry.ts';
+import type { EntryCanvases } from './entry-canvases.ts';
 import type { LinkedPackageIndex } from './linked-index.ts';
 import type { PackagedEntry } from './package-entry.ts';
 
@@ -24,6 +26,8 @@ export interface CanvasJobsOptions {
   client: () => BenchlingClient;
   store: ObjectStore;
   index: LinkedPackageIndex;
+  /** Which canvases show which entry, shared by every worker through the registry. */
+  canvases: EntryCanvases;
   ctx: CanvasContext;
   /**
    * The app id for `POST /app-canvases`, when the job body does not carry the envelope's
@@ -34,9 +38,6 @@ export interface CanvasJobsOptions {
   /** Packages the entry with the worker's own dependencies. */
   packageEntry: (entryId: string) => Promise<PackagedEntry>;
 }
-
-/** Canvases remembered per entry, so an entry event can redraw them; bounded, oldest dropped first. */
-const MAX_REMEMBERED_ENTRIES = 10_000;
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -52,7 +53,6 @@ function bareUpdating(ctx: CanvasContext, entryId: string): CanvasView {
  */
 export class CanvasJobs {
   private learnedAppId: string | undefined;
-  private readonly canvasesOf = new Map<string, Set<string>>();
 
   constructor(private readonly options: CanvasJobsOptions) {}
 
@@ -64,25 +64,20 @@ export class CanvasJobs {
   }
 
   /**
-   * After an entry job: redraws the canvases this process has drawn for the entry. Only those
-   * are known (Benchling has no "canvases of a resource" call); the rest refresh on their next job.
+   * After an entry job: redraws every canvas any worker has drawn for the entry. A canvas
+   * Benchling no longer has is forgotten, so it is not tried again.
    */
   async redraw(entryId: string, packaged: PackagedEntry): Promise<void> {
-    const canvasIds = this.canvasesOf.get(entryId);
-    if (canvasIds === undefined) return;
     try {
+      const canvasIds = await this.options.canvases.of(entryId);
+      if (canvasIds.length === 0) return;
       const view = await this.mainViewFor(entryId, packaged);
-      for (const canvasId of canvasIds) await this.show(canvasId, view);
+      for (const canvasId of canvasIds) {
+        if ((await this.show(canvasId, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
+      }
     } catch (err) {
       this.options.log.warn({ err, entryId }, 'package written, but its canvases could not be redrawn');
     }
-  }
-
-  private remember(entryId: string, canvasId: string): void {
-    const known = this.canvasesOf.get(entryId) ?? new Set<string>();
-    this.canvasesOf.delete(entryId);
-    this.canvasesOf.set(entryId, known.add(canvasId));
-    if (this.canvasesOf.size > MAX_REMEMBERED_ENTRIES) this.canvasesOf.delete(this.canvasesOf.keys().next().value!);
   }
 
   /** The main view of an entry as the registry has it now; throws only on registry errors. */
@@ -154,7 +149,7 @@ export class CanvasJobs {
       this.options.log.warn({ job: body }, 'canvas.userInteracted without a canvas or its entry: ignored');
       return undefined;
     }
-    this.remember(resourceId, canvasId);
+    await this.options.canvases.add(resourceId, canvasId);
     const route = viewForButton(decodeButtonId(body.buttonId), { resourceId, data: canvas?.data }, this.options.ctx);
     if (route.kind === 'requeue') {
       await this.show(canvasId, route.view);
@@ -180,7 +175,7 @@ export class CanvasJobs {
 
   /** Packages, then shows the result; a failed packaging shows the error and still fails the job. */
   private async packageInto(entryId: string, canvasId: string | undefined, reference: string | undefined): Promise<PackagedEntry> {
-    if (canvasId !== undefined) this.remember(entryId, canvasId);
+    if (canvasId !== undefined) await this.options.canvases.add(entryId, canvasId);
     let packaged: PackagedEntry;
     try {
       packaged = await this.options.packageEntry(entryId);
@@ -218,11 +213,14 @@ export class CanvasJobs {
     if (id !== undefined) this.learnedAppId = id;
   }
 
-  private async show(canvasId: string, view: CanvasView): Promise<void> {
+  /** Never throws: a canvas that cannot be written is logged, and 'gone' when Benchling has no such canvas. */
+  private async show(canvasId: string, view: CanvasView): Promise<'shown' | 'failed' | 'gone'> {
     try {
       await this.options.client().updateCanvas(canvasId, { blocks: view.blocks, data: view.data, enabled: true });
+      return 'shown';
     } catch (err) {
       this.options.log.warn({ err, canvasId }, 'could not update the canvas');
+      return err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND ? 'gone' : 'failed';
     }
   }
 }

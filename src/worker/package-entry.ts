@@ -19,6 +19,7 @@ import { manifestKey, packageDataKey } from '../quilt/registry-layout.ts';
 import { validateLogicalKey } from '../quilt/logical-key.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
+import { APP_KEYS_PREFIX } from '../storage/app-keys.ts';
 
 /** Names this pipeline writes itself; an export file with one of these names moves under export/. */
 const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
@@ -28,7 +29,7 @@ const MAX_NAMED_LINKS = 20;
  * Where a changed file waits while `latest` still names the bytes at its final key (direct
  * mode). Outside the package's data prefix, so nothing that lists a package's files sees it.
  */
-const STAGING_PREFIX = '.benchling-webhook/staging/';
+export const STAGING_PREFIX = `${APP_KEYS_PREFIX}staging/`;
 
 export interface PackagingDeps {
   client: BenchlingClient;

@@ -10,6 +10,7 @@ import { parseS3Url } from '../storage/s3-url.ts';
 import { catalogHost } from '../canvas/urls.ts';
 import type { CanvasContext } from '../canvas/inputs.ts';
 import { CanvasJobs } from './canvas-jobs.ts';
+import { EntryCanvases } from './entry-canvases.ts';
 import { LinkedPackageIndex } from './linked-index.ts';
 import { EntryJobs } from './entry-jobs.ts';
 import type { EntrySettle } from './entry-settle.ts';
@@ -76,6 +77,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     client: () => client!,
     store: options.store,
     index: new LinkedPackageIndex(options.store, { linkKey: options.packageLinkKey ?? 'experiment_id', log: options.log }),
+    canvases: new EntryCanvases(options.store, options.log),
     ctx: canvasContext(options),
     appId: options.appId,
     log: options.log,

@@ -7,6 +7,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AppError, UsageError } from '../../src/errors/app-error.ts';
 import { BenchlingWebhook, applyRules } from '../../src/infra/index.ts';
 import { RuleViolationsError, type SynthResult } from '../../src/infra/synthesize.ts';
+import { ENTRY_CANVASES_PREFIX } from '../../src/worker/entry-canvases.ts';
+import { STAGING_PREFIX } from '../../src/worker/package-entry.ts';
 import { ACCOUNT, REGION, SECRET_ARN, guardOutdir, synthStack, tempDir, testSecret } from './support.ts';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] };
@@ -52,14 +54,25 @@ test('existing VPC: nothing created, tasks and load balancer in the given privat
   assert.equal(manifest.missing, undefined, 'synth needed no context lookup');
 });
 
-test('existing bucket: none created; the worker writes to it by name, without delete', () => {
+test('existing bucket: none created; the worker writes to it by name, and deletes only under the app prefix', () => {
   t.resourceCountIs('AWS::S3::Bucket', 0);
   const worker = Object.values(t.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
   const env = worker.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
   assert.deepEqual(env.find((e) => e.Name === 'REGISTRY')?.Value, 's3://acme-quilt-packages');
   const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
   assert.match(policies, /s3:::acme-quilt-packages\/\*/);
-  assert.doesNotMatch(policies, /s3:Delete/);
+  const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+  );
+  const deletes = statements.filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:Delete')));
+  assert.equal(deletes.length, 1, JSON.stringify(deletes));
+  assert.deepEqual(deletes[0]!.Action, 's3:DeleteObject');
+  assert.match(JSON.stringify(deletes[0]!.Resource), /s3:::acme-quilt-packages\/\.benchling-webhook\/\*"/);
+  // What the worker deletes at run time, checked against what the stack lets it delete.
+  const allowed = JSON.stringify(deletes[0]!.Resource).match(/acme-quilt-packages\/([^"*]*)\*/)![1]!;
+  for (const deleted of [`${STAGING_PREFIX}benchling/EXP1/3f2a/data.csv`, `${ENTRY_CANVASES_PREFIX}etr_1/cnvs_1`]) {
+    assert.ok(deleted.startsWith(allowed), `the worker deletes ${deleted}, outside the granted ${allowed}*`);
+  }
 });
 
 test('allow-list on: a deny for every path from any source outside the listed CIDRs', () => {

@@ -3,6 +3,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UsageError } from '../../errors/app-error.ts';
+import { APP_KEYS_PREFIX } from '../../storage/app-keys.ts';
 import { acknowledge } from '../acknowledge.ts';
 
 export interface PackageBucketProps {
@@ -50,7 +51,9 @@ export class PackageBucket extends Construct {
 
   /**
    * Package data, manifests and pointers: read and write, never delete (earlier revisions stay
-   * readable) and never the bucket's configuration.
+   * readable) and never the bucket's configuration. Delete only under the app's own prefix:
+   * staged copies are removed once a revision no longer names them, and so are the records
+   * of canvases Benchling no longer has.
    */
   grantPackageWrites(role: IRole): void {
     role.addToPrincipalPolicy(
@@ -61,22 +64,34 @@ export class PackageBucket extends Construct {
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [this.bucket.arnForObjects(`${APP_KEYS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
         actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
         resources: [this.bucket.bucketArn],
       }),
     );
     acknowledge(
       role,
-      `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket)}]`,
+      `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket, '*')}]`,
       'Package keys are chosen at run time (entry display ids under the package prefix, manifests and pointers ' +
         'under .quilt/), so object access is granted on the one bucket, with no delete and no bucket configuration.',
+    );
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket, `${APP_KEYS_PREFIX}*`)}]`,
+      'Staged file copies and canvas records get run-time keys under the app prefix; delete is allowed there ' +
+        'and nowhere else, so no package revision can be removed.',
     );
   }
 }
 
-/** How cdk-nag names the objects wildcard of this bucket in an IAM5 finding. */
-function objectsFinding(bucket: s3.IBucket): string {
+/** How cdk-nag names an objects wildcard of this bucket in an IAM5 finding. */
+function objectsFinding(bucket: s3.IBucket, keys: string): string {
   const cfn = bucket.node.defaultChild;
-  if (cfn instanceof s3.CfnBucket) return `<${Stack.of(bucket).resolve(Stack.of(bucket).getLogicalId(cfn)) as string}.Arn>/*`;
-  return `arn:<AWS::Partition>:s3:::${bucket.bucketName}/*`;
+  if (cfn instanceof s3.CfnBucket) return `<${Stack.of(bucket).resolve(Stack.of(bucket).getLogicalId(cfn)) as string}.Arn>/${keys}`;
+  return `arn:<AWS::Partition>:s3:::${bucket.bucketName}/${keys}`;
 }
