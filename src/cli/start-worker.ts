@@ -6,7 +6,8 @@ import { WorkerLoop } from '../worker/worker-loop.ts';
 /** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
 export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop> {
   const { settings } = runtime;
-  const log = runtime.log.child({ component: 'worker' });
+  // From the command's base logger: a child of runtime.log would carry `component` twice.
+  const log = runtime.context.log.child({ component: 'worker' }, { level: runtime.log.level });
   const handle = await createPackagingHandler({
     secret: runtime.secret,
     store: runtime.store,

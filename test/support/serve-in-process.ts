@@ -4,6 +4,7 @@ import { serve } from '../../src/cli/serve.ts';
 import type { ServeOptions } from '../../src/cli/serve-settings.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured } from './leak-guard.ts';
+import { parseLogLine } from './log-line.ts';
 
 /**
  * The real `serve` composition in this process (service + worker), stopped on demand.
@@ -42,7 +43,7 @@ export async function serveInProcess(options: Partial<ServeOptions>, env: Record
     url,
     get logs() {
       parsed.length = 0;
-      for (const line of logLines.join('').split('\n')) if (line.startsWith('{')) parsed.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of logLines.join('').split('\n')) if (line.startsWith('{')) parsed.push(parseLogLine(line));
       return parsed;
     },
     stop: async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { captured } from './leak-guard.ts';
+import { parseLogLine } from './log-line.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/benchling-webhook.js', import.meta.url));
 export const SERVE_ARGS = ['serve', '--host', '127.0.0.1', '--port', '0'];
@@ -45,7 +46,7 @@ export class ServeProcess {
       pending += d.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('{')) this.logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of lines) if (line.startsWith('{')) this.logs.push(parseLogLine(line));
     });
     child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     return child;
