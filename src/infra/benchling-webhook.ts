@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SETTINGS } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
@@ -16,6 +17,7 @@ import { WebhookService } from './constructs/webhook-service.ts';
 import { WORKER_MAXIMUM_PERCENT, WorkerService } from './constructs/worker-service.ts';
 import { BENCHLING_TENANT_LIMIT, RATE_LIMIT_ENV, budgetPerProcess, formatRate, peakTasks, type RateLimit } from './rate-budget.ts';
 import { parseSecretArn } from './secret-arn.ts';
+import { parseSqsQueueUrl } from './sqs-queue-url.ts';
 
 /** The webhook container runs the service alone; the worker runs in its own service. */
 export const WEBHOOK_COMMAND = ['serve', '--no-worker'] as const;
@@ -27,6 +29,8 @@ export interface AppSettings {
   readonly packageLinkKey?: string;
   readonly quiltCatalog?: string;
   readonly logLevel?: string;
+  /** `direct` (the default) or the URL of a Quilt packaging-engine queue, which the worker is then allowed to send to. */
+  readonly packager?: string;
 }
 
 export interface TaskSize {
@@ -101,7 +105,7 @@ export class BenchlingWebhook extends Construct {
     const tasks = this.createTasks(props, logRetention);
     this.webhookTask = tasks.webhook;
     this.workerTask = tasks.worker;
-    this.grantAccess();
+    this.grantAccess(props.settings?.packager);
 
     this.webhookService = new WebhookService(this, 'WebhookService', {
       cluster: this.cluster,
@@ -173,12 +177,17 @@ export class BenchlingWebhook extends Construct {
     return { webhook, worker };
   }
 
-  /** The webhook only queues; the worker consumes, may queue follow-up jobs, and writes packages. */
-  private grantAccess(): void {
+  /** The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages, and sends to the packaging engine when PACKAGER names one. */
+  private grantAccess(packager: string | undefined): void {
     this.jobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
     this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole);
+    if (packager !== undefined && packager !== 'direct') {
+      const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);
+      const arn = Stack.of(this).formatArn({ service: 'sqs', region: engine.region, account: engine.account, resource: engine.name });
+      sqs.Queue.fromQueueAttributes(this, 'PackagingEngineQueue', { queueArn: arn, queueUrl: packager }).grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    }
   }
 }
 
@@ -204,7 +213,7 @@ function importSecret(scope: Construct, arn: string): secretsmanager.ISecret {
 
 function settingsEnv(settings: AppSettings = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel'] as const) {
+  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const) {
     const value = settings[key];
     if (value !== undefined) env[SETTINGS[key].env] = value;
   }

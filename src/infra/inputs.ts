@@ -119,7 +119,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
-  const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel'], {
+  const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'], {
     flags: { region: values.region },
     env: context.env,
     profile: context.profile,
@@ -145,6 +145,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       packageLinkKey: settings.packageLinkKey,
       quiltCatalog: settings.quiltCatalog,
       logLevel: settings.logLevel,
+      packager: settings.packager,
     },
   };
   return { stackName, props, secretSource: secret.source };

@@ -75,3 +75,10 @@ test('CDK context: the same inputs; the older separate values, under any of thei
     );
   }
 });
+
+test('PACKAGER reaches the stack from the environment or the profile, as it reaches `serve`', () => {
+  const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/quilt-packager`;
+  assert.equal(resolveStackInputs({}, context({ PACKAGER: url }, SECRET_ARN)).props.settings?.packager, url);
+  const profile = { secretArn: SECRET_ARN, packager: url };
+  assert.equal(resolveStackInputs({}, { env: {}, profileName: 'default', profile }).props.settings?.packager, url);
+});

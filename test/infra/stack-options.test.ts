@@ -13,8 +13,9 @@ import { ACCOUNT, REGION, SECRET_ARN, guardOutdir, synthStack, tempDir, testSecr
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] };
 const ECR_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/benchling-webhook:1.4.2`;
+const ENGINE_QUEUE = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/quilt-packager`;
 
-/** Every non-default option at once: existing VPC and bucket, allow-list, ECR image, alarm email, API logs. */
+/** Every non-default option at once: existing VPC and bucket, allow-list, ECR image, alarm email, API logs, packaging engine. */
 let custom: SynthResult;
 let t: Template;
 /** An image from another registry, and an IPv6 range in the allow-list. */
@@ -30,6 +31,7 @@ before(() => {
       imageUri: ECR_IMAGE,
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
+      settings: { packager: ENGINE_QUEUE },
     },
     { knownSecretValues: known },
   );
@@ -73,6 +75,33 @@ test('existing bucket: none created; the worker writes to it by name, and delete
   for (const deleted of [`${STAGING_PREFIX}benchling/EXP1/3f2a/data.csv`, `${ENTRY_CANVASES_PREFIX}etr_1/cnvs_1`]) {
     assert.ok(deleted.startsWith(allowed), `the worker deletes ${deleted}, outside the granted ${allowed}*`);
   }
+});
+
+function taskRoleStatements(template: Template, command: string): { Action: string | string[]; Resource: unknown }[] {
+  const task = Object.values(template.findResources('AWS::ECS::TaskDefinition')).find((d) => d.Properties.ContainerDefinitions[0].Command[0] === command)!;
+  const role = JSON.stringify(task.Properties.TaskRoleArn);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(JSON.parse(role)['Fn::GetAtt'][0] as string))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+}
+
+function workerEnv(template: Template): Record<string, unknown> {
+  const worker = Object.values(template.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
+  return Object.fromEntries((worker.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
+}
+
+test('packaging engine (PACKAGER): the worker gets its URL and may send to that queue; the webhook may not', () => {
+  assert.equal(workerEnv(t).PACKAGER, ENGINE_QUEUE);
+  const engineArn = new RegExp(`:sqs:${REGION}:${ACCOUNT}:quilt-packager"`);
+  const sends = (command: string) => taskRoleStatements(t, command).filter((s) => [s.Action].flat().includes('sqs:SendMessage') && engineArn.test(JSON.stringify(s.Resource)));
+  assert.equal(sends('worker').length, 1);
+  assert.ok(taskRoleStatements(t, 'serve').length > 0, 'the webhook role is found');
+  assert.equal(sends('serve').length, 0);
+  assert.equal(workerEnv(registry).PACKAGER, undefined, 'without the setting the worker writes manifests itself');
+  assert.throws(
+    () => synthStack({ settings: { packager: 'quilt-packager' } }),
+    (error: unknown) => error instanceof UsageError && error.code === 'SQS_URL_INVALID' && /PACKAGER must be `direct` or an SQS queue URL/.test(error.message),
+  );
 });
 
 test('allow-list on: a deny for every path from any source outside the listed CIDRs', () => {
