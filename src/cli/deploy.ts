@@ -85,8 +85,8 @@ function parseWatchSettings(options: DeployOptions): WatchSettings {
 
 /** Only the stack's own options: the secret enters the stack as the ARN just synced, whatever form it was given in. */
 function stackValues(options: DeployOptions, secretArn: string): StackInputValues {
-  const { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, region, account } = options;
-  return { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, region, account, benchlingSecrets: secretArn };
+  const { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, secretKmsKeyArn, region, account } = options;
+  return { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, secretKmsKeyArn, region, account, benchlingSecrets: secretArn };
 }
 
 /** `secrets sync`, as the command does it: the stack then references the secret by this ARN. */

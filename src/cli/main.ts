@@ -67,6 +67,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   addSettingOptions(addSecretOptions(program.command('validate')), ['registry', 'benchlingApiUrl', 'benchlingJwksUrl'])
     .description('the pre-deploy gate: secret (read back from AWS), Benchling OAuth, JWKS, registry, template rules')
     .option('--offline', 'skip the checks that need the network')
+    .option('--secret-kms-key-arn <arn>', "the KMS key the Benchling secret is encrypted with, when not Secrets Manager's default")
     .option('--json', 'print the checklist as JSON')
     .action(run<ValidateOptions>(async () => (await import('./validate.ts')).validate));
 

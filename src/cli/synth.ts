@@ -24,6 +24,7 @@ export function addSynthOptions(command: Command): Command {
     .option('--allow-cidrs <cidrs>', 'comma-separated source CIDRs allowed to call the endpoint (default any)')
     .option('--image-uri <uri>', 'run this image instead of building the Dockerfile at deploy time')
     .option('--alarm-email <address>', 'mail the alarms to this address')
+    .option('--secret-kms-key-arn <arn>', "the KMS key the Benchling secret is encrypted with, when not Secrets Manager's default")
     .option('--no-cfn-validation', "skip CloudFormation's schema validation (about 10 s faster)")
     .option('--json', 'print the result as JSON');
 }

@@ -16,6 +16,7 @@ export interface ValidateOptions extends CommonOptions {
   registry?: string;
   benchlingApiUrl?: string;
   benchlingJwksUrl?: string;
+  secretKmsKeyArn?: string;
 }
 
 export interface CheckResult {
@@ -56,6 +57,29 @@ async function secretInAws(resolved: ResolvedSecret, context: CommandContext, io
     return { arn, check: ok(name, `${arn} read back complete`) };
   } catch (error) {
     return { arn, check: failed(name, errorReason(error), 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`') };
+  }
+}
+
+/**
+ * A secret under a customer-managed KMS key is readable by the tasks only with kms:Decrypt
+ * on that key, which the stack grants when told the key: otherwise every task would stop on
+ * its first read, after the deploy had started.
+ */
+async function secretEncryption(arn: string, options: ValidateOptions, context: CommandContext, io: CliIo): Promise<CheckResult> {
+  const name = 'secret encryption';
+  const given = options.secretKmsKeyArn ?? context.profile?.secretKmsKeyArn;
+  try {
+    const { isDefaultSecretKey, namesKey } = await import('../infra/kms-key-arn.ts');
+    const kmsKeyId = (await io.secretStore(context.region, context.profile?.awsProfile).describe(arn))?.kmsKeyId;
+    if (isDefaultSecretKey(kmsKeyId)) return ok(name, "Secrets Manager's default key: no grant needed");
+    if (given !== undefined && namesKey(kmsKeyId!, given)) return ok(name, `KMS key ${given}: the tasks get kms:Decrypt on it`);
+    return failed(
+      name,
+      `the secret is encrypted with the KMS key ${kmsKeyId}${given === undefined ? '' : `, not ${given}`}: the tasks could not decrypt it`,
+      "pass --secret-kms-key-arn with that key's ARN (not an alias), or set secretKmsKeyArn in the profile",
+    );
+  } catch (error) {
+    return failed(name, errorReason(error), 'check AWS_REGION and credentials (secretsmanager:DescribeSecret)');
   }
 }
 
@@ -116,6 +140,7 @@ export async function runChecks(options: ValidateOptions, io: CliIo): Promise<Ch
   const checks = [secretFields(resolved)];
   const aws = await secretInAws(resolved, context, io, offline);
   checks.push(aws.check);
+  if (aws.arn !== undefined) checks.push(offline ? skipped('secret encryption', '--offline') : await secretEncryption(aws.arn, options, context, io));
   const secret = resolved.secret;
   if (offline) {
     checks.push(skipped('Benchling OAuth', '--offline'), skipped('app definition keys', '--offline'), skipped('registry', '--offline'));

@@ -29,6 +29,8 @@ export const ProfileSchema = z.strictObject({
   stackName: z.string().min(1).optional(),
   /** An existing bucket to write packages into; absent means the stack creates one. */
   bucketName: z.string().min(1).optional(),
+  /** The KMS key of the secret when it is not Secrets Manager's default; the tasks get kms:Decrypt on it. */
+  secretKmsKeyArn: z.string().min(1).optional(),
   vpcId: z.string().min(1).optional(),
   subnetIds: z.array(z.string().min(1)).min(1).optional(),
   allowCidrs: z.array(z.string().min(1)).min(1).optional(),

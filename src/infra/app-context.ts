@@ -1,7 +1,7 @@
 import { SECRET_FIELDS } from '../secret/fields.ts';
 import type { StackInputValues } from './inputs.ts';
 
-const KEYS = ['benchlingSecrets', 'stackName', 'vpcId', 'subnetIds', 'bucketName', 'allowCidrs', 'imageUri', 'alarmEmail', 'region', 'account'] as const;
+const KEYS = ['benchlingSecrets', 'stackName', 'vpcId', 'subnetIds', 'bucketName', 'allowCidrs', 'imageUri', 'alarmEmail', 'secretKmsKeyArn', 'region', 'account'] as const;
 
 /**
  * CDK context (`-c key=value`, cdk.json) as synth inputs, under the synth command's option

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -16,6 +17,7 @@ import { WebhookApi } from './constructs/webhook-api.ts';
 import { WebhookService } from './constructs/webhook-service.ts';
 import { WORKER_MAXIMUM_PERCENT, WorkerService } from './constructs/worker-service.ts';
 import { BENCHLING_TENANT_LIMIT, RATE_LIMIT_ENV, budgetPerProcess, formatRate, peakTasks, type RateLimit } from './rate-budget.ts';
+import { parseKmsKeyArn } from './kms-key-arn.ts';
 import { parseSecretArn } from './secret-arn.ts';
 import { parseSqsQueueUrl } from './sqs-queue-url.ts';
 
@@ -52,6 +54,8 @@ export interface BenchlingWebhookProps {
    * records it). The only way the secret enters the stack: its value never does.
    */
   readonly secretArn: string;
+  /** The KMS key the secret is encrypted with, when it is not Secrets Manager's default: the tasks are allowed to decrypt with it. */
+  readonly secretKmsKeyArn?: string;
   /** Default: a new VPC. */
   readonly existingVpc?: ExistingVpc;
   /** NAT gateways of a new VPC; default 1. */
@@ -106,6 +110,7 @@ export class BenchlingWebhook extends Construct {
     this.webhookTask = tasks.webhook;
     this.workerTask = tasks.worker;
     this.grantAccess(props.settings?.packager);
+    if (props.secretKmsKeyArn !== undefined) this.grantSecretKey(parseKmsKeyArn(props.secretKmsKeyArn, 'secretKmsKeyArn'));
 
     this.webhookService = new WebhookService(this, 'WebhookService', {
       cluster: this.cluster,
@@ -175,6 +180,17 @@ export class BenchlingWebhook extends Construct {
       role: 'worker',
     });
     return { webhook, worker };
+  }
+
+  /**
+   * kms:Decrypt on the secret's own key, only as Secrets Manager uses it. Written on the task
+   * roles: an imported key's policy cannot be changed, and CDK's grantRead then adds nothing.
+   */
+  private grantSecretKey(keyArn: string): void {
+    const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } };
+    for (const task of [this.webhookTask, this.workerTask]) {
+      task.taskDefinition.taskRole.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [keyArn], conditions: viaSecretsManager }));
+    }
   }
 
   /** The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages, and sends to the packaging engine when PACKAGER names one. */

@@ -4,6 +4,7 @@ import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
 import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
 import type { BenchlingWebhookStackProps } from './benchling-webhook-stack.ts';
+import { parseKmsKeyArn } from './kms-key-arn.ts';
 import { parseSecretArn } from './secret-arn.ts';
 
 /** Everything a synth can be told, as CLI flags (camelCase) or as CDK context keys of the same names. */
@@ -17,6 +18,8 @@ export interface StackInputValues extends SecretFlags {
   allowCidrs?: string | readonly string[];
   imageUri?: string;
   alarmEmail?: string;
+  /** The KMS key of the secret, when not Secrets Manager's default. */
+  secretKmsKeyArn?: string;
   region?: string;
   account?: string;
 }
@@ -111,6 +114,7 @@ function withProfileStackValues(values: StackInputValues, profile: Profile | und
     subnetIds: vpcFromFlags ? values.subnetIds : profile.subnetIds,
     bucketName: values.bucketName ?? profile.bucketName,
     allowCidrs: values.allowCidrs ?? profile.allowCidrs,
+    secretKmsKeyArn: values.secretKmsKeyArn ?? profile.secretKmsKeyArn,
   };
 }
 
@@ -135,6 +139,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const props: BenchlingWebhookStackProps = {
     env: { account, region: settings.region ?? context.env.CDK_DEFAULT_REGION ?? arn.region },
     secretArn: arn.arn,
+    secretKmsKeyArn: values.secretKmsKeyArn === undefined ? undefined : parseKmsKeyArn(values.secretKmsKeyArn, '--secret-kms-key-arn'),
     existingVpc: existingVpc(values),
     existingBucketName: values.bucketName,
     allowedSourceCidrs: cidrs.length > 0 ? cidrs : undefined,

@@ -8,7 +8,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { AppError } from '../errors/app-error.ts';
-import type { SecretStore, SecretWriteResult, StoredSecret } from './secret-store.ts';
+import type { SecretDescription, SecretStore, SecretWriteResult, StoredSecret } from './secret-store.ts';
 
 function toTags(tags: Record<string, string>) {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -59,10 +59,10 @@ export class AwsSecretStore implements SecretStore {
     });
   }
 
-  async describe(id: string): Promise<{ arn: string; name: string } | undefined> {
+  async describe(id: string): Promise<SecretDescription | undefined> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: id }));
-      return { arn: out.ARN ?? id, name: out.Name ?? id };
+      return { arn: out.ARN ?? id, name: out.Name ?? id, ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}) };
     } catch (error) {
       const explained = explainAwsError(error, id);
       if (explained.code === 'SECRET_NOT_FOUND') return undefined;

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
@@ -53,7 +54,7 @@ async function validate(secret: Record<string, string>, overrides: Record<string
 test('all good: every check passes, the secret read back from AWS, exit 0', async () => {
   const result = await validate({ ...sandbox.secret }, { BENCHLING_JWKS_URL: sandbox.jwksUrl });
   assert.equal(result.code, 0, JSON.stringify(result.byName, null, 2));
-  for (const name of ['secret fields', 'secret in AWS', 'Benchling OAuth', 'app definition keys', 'registry', 'template rules']) {
+  for (const name of ['secret fields', 'secret in AWS', 'secret encryption', 'Benchling OAuth', 'app definition keys', 'registry', 'template rules']) {
     assert.equal(result.byName[name]?.status, 'ok', name);
   }
 });
@@ -109,4 +110,27 @@ test('--offline passes on a synced profile without touching the network checks',
   assert.equal(result.code, 0);
   assert.equal(result.byName['Benchling OAuth']!.status, 'skipped');
   assert.equal(result.byName['template rules']!.status, 'ok');
+});
+
+test('a secret under a customer-managed KMS key: ✗ naming the key and the flag, until it is told the key', async () => {
+  const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const client = new SecretsManagerClient({ endpoint: fake.url, region: fake.env().AWS_REGION, credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret-key' } });
+  const created = await client.send(new CreateSecretCommand({ Name: `cmk-${Date.now()}`, SecretString: JSON.stringify(sandbox.secret), KmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }));
+  client.destroy();
+  const run = async (extra: string[]) => {
+    const env = { ...process.env, ...fake.env(), XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-validate-')), BENCHLING_API_URL: sandbox.url, BENCHLING_JWKS_URL: sandbox.jwksUrl, REGISTRY: `s3://${bucket}`, BENCHLING_SECRETS: created.ARN! };
+    const result = await runCli(['validate', '--json', ...extra], env);
+    const { checks } = JSON.parse(result.stdout) as { checks: Check[] };
+    return { code: result.code, check: checks.find((c) => c.name === 'secret encryption')! };
+  };
+  const untold = await run([]);
+  assert.equal(untold.code, 1);
+  assert.equal(untold.check.status, 'failed');
+  assert.match(untold.check.detail, /encrypted with the KMS key 1234abcd-12ab-34cd-56ef-1234567890ab/);
+  assert.match(untold.check.fix!, /--secret-kms-key-arn/);
+  const wrong = await run(['--secret-kms-key-arn', keyArn.replace('1234abcd', 'ffffffff')]);
+  assert.equal(wrong.check.status, 'failed');
+  const told = await run(['--secret-kms-key-arn', keyArn]);
+  assert.equal(told.check.status, 'ok', JSON.stringify(told.check));
+  assert.equal(told.code, 0);
 });

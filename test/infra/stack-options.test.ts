@@ -104,6 +104,22 @@ test('packaging engine (PACKAGER): the worker gets its URL and may send to that 
   );
 });
 
+test('secret under a customer-managed KMS key: both task roles may decrypt with that key, only through Secrets Manager', () => {
+  const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const withKey = Template.fromJSON(synthStack({ secretKmsKeyArn: keyArn }).template);
+  for (const command of ['serve', 'worker']) {
+    const decrypts = taskRoleStatements(withKey, command).filter((s) => [s.Action].flat().includes('kms:Decrypt'));
+    assert.equal(decrypts.length, 1, command);
+    assert.equal(decrypts[0]!.Resource, keyArn);
+    assert.match(JSON.stringify((decrypts[0] as { Condition?: unknown }).Condition), /kms:ViaService.*secretsmanager\./);
+  }
+  assert.equal(taskRoleStatements(registry, 'worker').filter((s) => [s.Action].flat().includes('kms:Decrypt')).length, 0, 'no key, no grant');
+  assert.throws(
+    () => synthStack({ secretKmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/benchling` }),
+    (error: unknown) => error instanceof UsageError && error.code === 'KMS_KEY_ARN_INVALID',
+  );
+});
+
 test('allow-list on: a deny for every path from any source outside the listed CIDRs', () => {
   t.hasResourceProperties('AWS::ApiGateway::RestApi', {
     Policy: {

@@ -21,6 +21,8 @@ interface Secret {
   versions: Version[];
   tags: Map<string, string>;
   lastChanged: number;
+  /** Only when created with one: AWS leaves KmsKeyId out for the default key. */
+  kmsKeyId?: string;
 }
 
 class FakeError extends Error {
@@ -121,6 +123,7 @@ export class SecretsManagerFake {
         versions: [],
         tags: new Map(((input.Tags as { Key: string; Value: string }[]) ?? []).map((t) => [t.Key, t.Value])),
         lastChanged: now(),
+        ...(input.KmsKeyId ? { kmsKeyId: String(input.KmsKeyId) } : {}),
       };
       this.secrets.set(name, secret);
       const version = this.addVersion(secret, String(input.SecretString ?? ''), String(input.ClientRequestToken ?? randomUUID()));
@@ -153,6 +156,7 @@ export class SecretsManagerFake {
         ARN: secret.arn,
         Name: secret.name,
         LastChangedDate: secret.lastChanged,
+        ...(secret.kmsKeyId ? { KmsKeyId: secret.kmsKeyId } : {}),
         Tags: [...secret.tags].map(([Key, Value]) => ({ Key, Value })),
         VersionIdsToStages: Object.fromEntries(secret.versions.map((v) => [v.id, v.stages])),
       };
