@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RateLimiter } from '../../src/benchling/rate-limiter.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import { SecretRedactor } from '../../src/secret/redact.ts';
@@ -8,6 +9,9 @@ import { resolveSecret } from '../../src/secret/resolve.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { SecretState, type SecretLoader } from '../../src/service/secret-state.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
+import type { ObjectStore } from '../../src/storage/object-store.ts';
+import { createPackagingHandler, type PackagingHandlerOptions } from '../../src/worker/packaging-handler.ts';
+import { WorkerLoop } from '../../src/worker/worker-loop.ts';
 import { captured } from './leak-guard.ts';
 
 /** The service in-process against the sandbox tenant, with a real embedded queue in a temp dir. */
@@ -73,4 +77,32 @@ export async function openServiceWorld(overrides: ServiceWorldOptions = {}): Pro
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The packaging worker on the world's queue, writing to `store` (the world's `registry`
+ * directory), its log lines kept in `lines`; quick retries so failures show within a test.
+ */
+export async function startWorldWorker(
+  world: ServiceWorld,
+  store: ObjectStore,
+  lines: string[],
+  extra: Partial<PackagingHandlerOptions> = {},
+): Promise<WorkerLoop> {
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) }, redactor: new SecretRedactor() });
+  const handle = await createPackagingHandler({
+    secret: world.secret,
+    store,
+    rateLimiter: new RateLimiter({ limit: 10_000, windowMs: 1000 }),
+    log,
+    registry: join(world.dir, 'registry'),
+    prefix: 'benchling',
+    packager: 'direct',
+    apiUrl: world.sandbox.url,
+    appId: world.sandbox.appId,
+    ...extra,
+  });
+  const worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200 });
+  worker.start();
+  return worker;
 }

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { RateLimiter } from '../../src/benchling/rate-limiter.ts';
 import { decodeButtonId } from '../../src/canvas/button-id.ts';
-import { createLogger } from '../../src/log/logger.ts';
 import { entryMeta, packageMeta, type Manifest } from '../../src/quilt/manifest.ts';
 import { writeManifest } from '../../src/quilt/manifest-writer.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
 import { latestPointerKey, manifestKey, revisionPointerKey } from '../../src/quilt/registry-layout.ts';
 import { topHash } from '../../src/quilt/top-hash.ts';
-import { SecretRedactor } from '../../src/secret/redact.ts';
 import type { CanvasWrite, SandboxCanvas } from '../../src/sandbox/canvas-store.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
-import { createPackagingHandler } from '../../src/worker/packaging-handler.ts';
-import { WorkerLoop } from '../../src/worker/worker-loop.ts';
-import { openServiceWorld, type ServiceWorld } from '../support/service-world.ts';
+import type { WorkerLoop } from '../../src/worker/worker-loop.ts';
+import { openServiceWorld, startWorldWorker, type ServiceWorld } from '../support/service-world.ts';
 
 /**
  * The canvas through the sandbox tenant: the real service enqueues, the real worker loop runs
@@ -102,22 +98,7 @@ before(async () => {
   world = await openServiceWorld();
   const registry = join(world.dir, 'registry');
   store = await openObjectStore(registry);
-  const redactor = new SecretRedactor();
-  const log = createLogger({ level: 'debug', destination: { write: (line: string) => workerLogs.push(line) }, redactor });
-  const handle = await createPackagingHandler({
-    secret: world.secret,
-    store,
-    rateLimiter: new RateLimiter({ limit: 10_000, windowMs: 1000 }),
-    log,
-    registry,
-    prefix: 'benchling',
-    packager: 'direct',
-    apiUrl: world.sandbox.url,
-    quiltCatalog: `https://${CATALOG}/`,
-    appId: world.sandbox.appId,
-  });
-  worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200 });
-  worker.start();
+  worker = await startWorldWorker(world, store, workerLogs, { quiltCatalog: `https://${CATALOG}/` });
 });
 
 after(async () => {

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { RateLimiter } from '../../src/benchling/rate-limiter.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
-import { createLogger } from '../../src/log/logger.ts';
-import { SecretRedactor } from '../../src/secret/redact.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
 import { ENTRY_CANVASES_PREFIX } from '../../src/worker/entry-canvases.ts';
-import { createPackagingHandler } from '../../src/worker/packaging-handler.ts';
-import { WorkerLoop } from '../../src/worker/worker-loop.ts';
-import { openServiceWorld, type ServiceWorld } from '../support/service-world.ts';
+import { openServiceWorld, startWorldWorker, type ServiceWorld } from '../support/service-world.ts';
 
 /**
  * On AWS the worker that drew a canvas is rarely the one that takes the entry's next edit:
@@ -19,34 +14,14 @@ import { openServiceWorld, type ServiceWorld } from '../support/service-world.ts
  */
 
 let world: ServiceWorld;
-let registry: string;
 let store: ObjectStore;
 const logs: string[] = [];
 
 before(async () => {
   world = await openServiceWorld();
-  registry = join(world.dir, 'registry');
-  store = await openObjectStore(registry);
+  store = await openObjectStore(join(world.dir, 'registry'));
 });
 after(() => world?.close());
-
-async function startWorker(): Promise<WorkerLoop> {
-  const log = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) }, redactor: new SecretRedactor() });
-  const handle = await createPackagingHandler({
-    secret: world.secret,
-    store,
-    rateLimiter: new RateLimiter({ limit: 10_000, windowMs: 1000 }),
-    log,
-    registry,
-    prefix: 'benchling',
-    packager: 'direct',
-    apiUrl: world.sandbox.url,
-    appId: world.sandbox.appId,
-  });
-  const worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200 });
-  worker.start();
-  return worker;
-}
 
 async function send(path: string, envelope: object): Promise<void> {
   const sent = await world.sandbox.sendWebhook(`${world.service.url}/${path}`, envelope as never);
@@ -65,7 +40,7 @@ async function idle(): Promise<void> {
 
 /** Runs one worker until the queue is empty, then stops it, as a task replaced by a deploy. */
 async function withWorker(work: () => Promise<void>): Promise<void> {
-  const worker = await startWorker();
+  const worker = await startWorldWorker(world, store, logs);
   try {
     await work();
     await idle();
