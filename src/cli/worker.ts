@@ -6,12 +6,14 @@ import type { ServeOptions } from './serve-settings.ts';
 export async function worker(options: ServeOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
   const runtime = await openRuntime('worker', options, io);
   if (typeof runtime === 'number') return runtime;
-  const { startWorker } = await import('./start-worker.ts');
+  const [{ startWorker }, { startHeartbeat }] = await Promise.all([import('./start-worker.ts'), import('../worker/heartbeat.ts')]);
   const loop = await startWorker(runtime, io);
+  const heartbeat = await startHeartbeat({ alive: () => loop.isRunning });
   runtime.log.info({ queue: runtime.settings.queue, registry: runtime.settings.registry }, 'benchling-webhook worker running');
   println(io.stdout, 'worker running');
   const signal = await until;
   runtime.log.info({ signal }, 'shutting down');
+  await heartbeat.stop();
   await loop.stop();
   await runtime.close();
   return 0;

@@ -31,6 +31,10 @@ export class WorkerLoop {
 
   constructor(private readonly options: WorkerLoopOptions) {}
 
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -139,10 +139,14 @@ test("the stack's worker container, `worker`, becomes ready", { skip: !hasWorker
   const { template } = stackWithSecret(JSON.stringify(sandbox.secret));
   const harness = await EcsHarness.deploy(template, aws);
   // The worker serves no HTTP: it is ready once it has validated the secret and opened the queue.
-  const container = await harness.start(harness.container('worker'), { benchling: sandbox, ready: { line: /^worker running$/m } });
+  const ref = harness.container('worker');
+  const container = await harness.start(ref, { benchling: sandbox, ready: { line: /^worker running$/m } });
+  // The stack's health check for it, run as ECS runs it: healthy while the worker runs, not once it has stopped.
+  assert.equal(await container.healthCheck(ref.definition.HealthCheck), 0);
   await container.stop();
   captured('worker container output', container.output);
   assert.match(container.output, /worker running/);
+  assert.equal(await container.healthCheck(ref.definition.HealthCheck), 1);
 });
 
 test('the worker container refuses to start on the same incomplete secret, naming the field', { skip: !hasWorker && 'needs the `worker` command (issue 6, lead)' }, async () => {

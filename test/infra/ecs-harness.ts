@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containers, nameValues, render, type CfnTemplate, type ContainerRef } from '../../src/infra/rules/template.ts';
@@ -75,11 +75,14 @@ export class EcsHarness {
     const prepared = await this.prepare(ref);
     const port = await freePort();
     const home = await mkdtemp(join(tmpdir(), 'bw-ecs-'));
+    await mkdir(join(home, 'tmp'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: home,
       XDG_CONFIG_HOME: join(home, 'config'),
       XDG_DATA_HOME: join(home, 'data'),
+      // Each container its own /tmp, as on Fargate: two tasks never share one.
+      TMPDIR: join(home, 'tmp'),
       ...prepared.environment,
       // What differs from AWS: loopback endpoints and keys instead of the task role, one port per process.
       ...this.aws.env(),

@@ -103,8 +103,8 @@ test('containers: non-root, read-only root filesystem with a writable /tmp, heal
     assert.deepEqual(def.MountPoints, [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }]);
   }
   assert.match(JSON.stringify((containerDefinition('serve').HealthCheck as { Command: string[] }).Command), /\/health/);
-  // The worker serves no HTTP: ECS watches it as an essential process, not through a health check.
-  assert.equal(containerDefinition('worker').HealthCheck, undefined);
+  // The worker serves no HTTP: its check is the age of the heartbeat file it keeps touching.
+  assert.match(JSON.stringify((containerDefinition('worker').HealthCheck as { Command: string[] }).Command), /benchling-webhook-worker\.alive/);
   assert.equal(containerDefinition('worker').PortMappings, undefined);
   for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
     assert.equal(group.DeletionPolicy, 'Retain');

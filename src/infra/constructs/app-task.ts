@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRETS_ENV } from '../../secret/fields.ts';
+import { HEARTBEAT_CHECK_SCRIPT } from '../../worker/heartbeat.ts';
 import { acknowledge } from '../acknowledge.ts';
 
 /** The port the service listens on inside the container (PORT). */
@@ -23,6 +24,9 @@ const HEALTH_CHECK: ecs.HealthCheck = {
   retries: 3,
   startPeriod: Duration.seconds(60),
 };
+
+/** The worker serves no HTTP: its check is the age of the file it keeps touching (src/worker/heartbeat.ts). */
+const WORKER_HEALTH_CHECK: ecs.HealthCheck = { ...HEALTH_CHECK, command: ['CMD', 'node', '-e', HEARTBEAT_CHECK_SCRIPT] };
 
 /** The read-only root filesystem leaves /tmp (tsx's compile cache, temp files) as the one writable place. */
 const TMP_VOLUME = 'tmp';
@@ -80,7 +84,7 @@ export class AppTask extends Construct {
       readonlyRootFilesystem: true,
       environment: { ...props.environment, [SECRETS_ENV]: props.secret.secretArn },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.role }),
-      healthCheck: props.servesHttp ? HEALTH_CHECK : undefined,
+      healthCheck: props.servesHttp ? HEALTH_CHECK : WORKER_HEALTH_CHECK,
       portMappings: props.servesHttp ? [{ containerPort: CONTAINER_PORT }] : [],
       stopTimeout: Duration.seconds(30),
     });

@@ -41,6 +41,7 @@ export class ContainerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    private readonly env: Record<string, string>,
   ) {
     child.stdout?.on('data', (d: Buffer) => (this.text += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.text += d.toString()));
@@ -52,7 +53,16 @@ export class ContainerProcess {
     const [program, ...args] = imageEntrypoint();
     const executable = program === 'node' ? process.execPath : program!;
     const child = spawn(executable, [...args, ...command], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new ContainerProcess(child, `http://127.0.0.1:${port}`);
+    return new ContainerProcess(child, `http://127.0.0.1:${port}`, env);
+  }
+
+  /** Runs a task definition's CMD-form health check as ECS does, in this container's environment; its exit code. */
+  async healthCheck(check: unknown): Promise<number | null> {
+    const command = (check as { Command?: string[] } | undefined)?.Command;
+    if (command?.[0] !== 'CMD' || command.length < 2) throw new Error(`not a CMD-form health check: ${JSON.stringify(check)}`);
+    const [program, ...args] = command.slice(1);
+    const child = spawn(program === 'node' ? process.execPath : program!, args, { cwd: PROJECT_ROOT, env: this.env, stdio: 'ignore' });
+    return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
   get output(): string {
