@@ -1,5 +1,5 @@
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { writeProfile } from '../config/profile.ts';
+import { writeProfile, type Profile } from '../config/profile.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import { createOperateClients, destroyClients, type OperateClients } from '../operate/aws-clients.ts';
 import { awsCall } from '../operate/aws-failure.ts';
@@ -53,12 +53,26 @@ async function removeRequested(plan: DestroyPlan, clients: OperateClients): Prom
   return done;
 }
 
-async function updateProfileRecord(target: StackTarget, plan: DestroyPlan, io: CliIo): Promise<boolean> {
-  if (!target.profile) return false;
-  const next = forgetDestroyed(target.profile, plan);
-  if (JSON.stringify(next) === JSON.stringify(target.profile)) return false;
-  await writeProfile(target.profileName, next, io.env);
-  return true;
+/** Writes the profile without what the plan deleted; the profile as it now is. */
+async function forget(target: StackTarget, profile: Profile | undefined, plan: DestroyPlan, io: CliIo): Promise<Profile | undefined> {
+  if (!profile) return undefined;
+  const next = forgetDestroyed(profile, plan);
+  if (JSON.stringify(next) !== JSON.stringify(profile)) await writeProfile(target.profileName, next, io.env);
+  return next;
+}
+
+/** After the stack is gone, a failed bucket or secret deletion says what is already done and what is left. */
+async function removeAfterStack(plan: DestroyPlan, clients: OperateClients): Promise<{ deletedObjects?: number }> {
+  try {
+    return await removeRequested(plan, clients);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const left = [
+      plan.bucket?.delete ? `\`aws s3 rb s3://${plan.bucket.name} --force\`` : undefined,
+      plan.secret?.delete ? `\`aws secretsmanager delete-secret --secret-id ${plan.secret.arn}\`` : undefined,
+    ].filter((step) => step !== undefined);
+    throw new AppError('DESTROY_INCOMPLETE', `stack ${plan.stackName} was deleted and the profile no longer records it, but ${reason}; finish by hand: ${left.join(', then ')}`);
+  }
 }
 
 function formatDestroyed(plan: DestroyPlan, deletedObjects: number | undefined, profileName: string | undefined): string {
@@ -93,8 +107,10 @@ export async function destroy(options: DestroyOptions, io: CliIo): Promise<numbe
       const which = result.failures.map((f) => `${f.logicalId} (${f.type}): ${f.reason}`).join('; ');
       throw new AppError('STACK_DELETE_FAILED', `stack ${plan.stackName} could not be deleted: ${which}; fix those resources, then run \`benchling-webhook destroy\` again`);
     }
-    const removed = await removeRequested(plan, clients);
-    const profileUpdated = await updateProfileRecord(target, plan, io);
+    // The stack is gone: the profile stops naming it now, whatever happens to the bucket and the secret.
+    const withoutStack = await forget(target, target.profile, { ...plan, secret: undefined }, io);
+    const removed = await removeAfterStack(plan, clients);
+    const profileUpdated = JSON.stringify(await forget(target, withoutStack, plan, io)) !== JSON.stringify(target.profile);
     if (options.json) println(io.stdout, JSON.stringify({ deleted: true, status: result.status, ...plan, ...removed, profileUpdated }));
     else println(io.stdout, formatDestroyed(plan, removed.deletedObjects, profileUpdated ? target.profileName : undefined));
     return 0;

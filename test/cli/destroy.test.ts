@@ -213,3 +213,15 @@ test('the real binary, with no terminal and no --yes, refuses the same way (exit
   assert.equal(run.code, 2);
   assert.match(run.stderr, /error \[CONFIRMATION_REQUIRED\]: .*pass --yes to confirm/);
 });
+
+test('the stack deleted but the secret not: exit 1 saying what is done and the command that finishes it; the profile forgets the stack, keeps the secret', async () => {
+  const { env, secrets, profile } = await destroyWorld();
+  secrets.on(DeleteSecretCommand).rejects(Object.assign(new Error('User is not authorized to perform secretsmanager:DeleteSecret'), { name: 'AccessDeniedException' }));
+  const run = await runCli(['destroy', '--yes', '--delete-secret'], env);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /stack BenchlingWebhookStack was deleted and the profile no longer records it, but .*not authorized/);
+  assert.match(run.stderr, new RegExp(`finish by hand: \`aws secretsmanager delete-secret --secret-id ${SECRET_ARN}\``));
+  const after = JSON.parse(await profile()) as { stackName?: string; secretArn?: string };
+  assert.equal(after.stackName, undefined);
+  assert.equal(after.secretArn, SECRET_ARN);
+});
