@@ -9,25 +9,26 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { writeProfile } from '../../src/config/profile.ts';
 import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
 import { runBin, runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
-import { FAKE_AWS_SECRET_KEY, REGION, SECRET_ARN, STACK_ID, commandEnv, mockDeployedStack, startFauxqs } from '../operate/deployed-stack.ts';
+import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
+import { FAKE_AWS_SECRET_KEY, REGION, STACK_ID, commandEnv, mockDeployedStack, startFauxqs } from '../operate/deployed-stack.ts';
 
 knownSecretValues(FAKE_AWS_SECRET_KEY);
 
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
 let s3: S3Client;
+let secretsManager: SecretsManagerFake;
 before(async () => {
   fauxqs = await startFauxqs();
+  secretsManager = await new SecretsManagerFake(REGION).start();
   s3 = new S3Client({ region: REGION, endpoint: fauxqs.url, forcePathStyle: true, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 });
 after(async () => {
   s3.destroy();
-  await fauxqs.stop();
+  await Promise.all([fauxqs.stop(), secretsManager.stop()]);
 });
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -61,11 +62,15 @@ const stackEvent = (id: string, logicalId: string, type: string, status: string,
  */
 async function destroyWorld(ending: 'DELETE_COMPLETE' | 'DELETE_FAILED' = 'DELETE_COMPLETE') {
   const bucket = await bucketWithPackages();
-  const env = await commandEnv(fauxqs.url);
-  await writeProfile('default', { secretArn: SECRET_ARN, stackName: 'BenchlingWebhookStack', region: REGION }, env);
+  const env = { ...(await commandEnv(fauxqs.url)), AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url };
+  const { arn: secretArn, name: secretName } = secretsManager.seed(`benchling-webhook/destroy-${process.pid}-${++made}`, '{}');
+  await writeProfile('default', { secretArn, stackName: 'BenchlingWebhookStack', region: REGION }, env);
   const cloudFormation = mockDeployedStack({ bucket });
-  const secrets = mockClient(SecretsManagerClient);
-  secrets.on(DeleteSecretCommand).resolves({ ARN: SECRET_ARN, DeletionDate: new Date('2026-12-27T03:00:00Z') });
+  const secrets = {
+    arn: secretArn,
+    deletes: () => secretsManager.calls.filter((c) => c.operation === 'DeleteSecret' && c.secretId === secretArn).length,
+    deletion: () => secretsManager.secrets.get(secretName)?.deletion,
+  };
   let polls = -1;
   const old = stackEvent('e0', 'BenchlingWebhookStack', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE');
   const timeline: StackEvent[][] = [
@@ -86,7 +91,7 @@ async function destroyWorld(ending: 'DELETE_COMPLETE' | 'DELETE_FAILED' = 'DELET
         StackName: 'BenchlingWebhookStack',
         StackStatus: statuses[Math.max(0, polls)] as never,
         CreationTime: new Date('2026-11-01T00:00:00Z'),
-        Outputs: [{ OutputKey: 'SecretArn', OutputValue: SECRET_ARN }, { OutputKey: 'BucketName', OutputValue: bucket }],
+        Outputs: [{ OutputKey: 'SecretArn', OutputValue: secretArn }, { OutputKey: 'BucketName', OutputValue: bucket }],
       },
     ],
   }));
@@ -97,7 +102,6 @@ async function destroyWorld(ending: 'DELETE_COMPLETE' | 'DELETE_FAILED' = 'DELET
   });
   cleanups.push(
     () => cloudFormation.restore(),
-    () => secrets.restore(),
     useOperateRuntime({ interactive: () => false, sleep: async () => void (polls += polls >= 0 ? 1 : 0) }),
   );
   return { bucket, env, cloudFormation, secrets, profile: () => readFile(join(env.XDG_CONFIG_HOME, 'benchling-webhook', 'default.json'), 'utf8') };
@@ -132,18 +136,18 @@ test('destroy --yes deletes the stack by id, reports each new event while it wai
   assert.match(run.stdout, new RegExp(`bucket +${bucket}: kept`));
   assert.match(run.stdout, /secret +arn:aws:secretsmanager:.*: kept/);
   assert.match(run.stdout, /^stack BenchlingWebhookStack deleted\nprofile default no longer records the stack$/m);
-  assert.equal(secrets.commandCalls(DeleteSecretCommand).length, 0);
+  assert.equal(secrets.deletes(), 0);
+  assert.equal(secrets.deletion(), undefined);
   assert.equal(await objectCount(bucket), 3);
-  assert.deepEqual(JSON.parse(await profile()), { secretArn: SECRET_ARN, region: REGION });
+  assert.deepEqual(JSON.parse(await profile()), { secretArn: secrets.arn, region: REGION });
 });
 
 test('destroy --yes --delete-secret schedules the profile secret for deletion with the default recovery window', async () => {
   const { env, bucket, secrets, profile } = await destroyWorld();
   const run = await runCli(['destroy', '--yes', '--delete-secret', '--json'], env);
   assert.equal(run.code, 0, run.stderr);
-  const calls = secrets.commandCalls(DeleteSecretCommand);
-  assert.equal(calls.length, 1);
-  assert.deepEqual(calls[0]!.args[0].input, { SecretId: SECRET_ARN });
+  assert.equal(secrets.deletes(), 1);
+  assert.equal(secrets.deletion()?.recoveryDays, 30, "scheduled with Secrets Manager's default window, so it can be restored");
   const result = JSON.parse(run.stdout) as { deleted: boolean; secret: { delete: boolean }; bucket: { delete: boolean } };
   assert.deepEqual([result.deleted, result.secret.delete, result.bucket.delete], [true, true, false]);
   assert.equal(await objectCount(bucket), 3);
@@ -175,7 +179,7 @@ test('destroy reports the resources that failed to delete with their reasons (ex
   const run = await runCli(['destroy', '--yes', '--delete-secret'], env);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /stack BenchlingWebhookStack could not be deleted: WebhookNetworkVpcPrivateSubnet1 \(AWS::EC2::Subnet\): The subnet has dependencies and cannot be deleted\./);
-  assert.equal(secrets.commandCalls(DeleteSecretCommand).length, 0);
+  assert.equal(secrets.deletes(), 0);
   assert.equal(JSON.parse(await profile()).stackName, 'BenchlingWebhookStack');
 });
 
@@ -216,12 +220,13 @@ test('the real binary, with no terminal and no --yes, refuses the same way (exit
 
 test('the stack deleted but the secret not: exit 1 saying what is done and the command that finishes it; the profile forgets the stack, keeps the secret', async () => {
   const { env, secrets, profile } = await destroyWorld();
-  secrets.on(DeleteSecretCommand).rejects(Object.assign(new Error('User is not authorized to perform secretsmanager:DeleteSecret'), { name: 'AccessDeniedException' }));
+  secretsManager.failNext('DeleteSecret', 'AccessDeniedException', 'User is not authorized to perform secretsmanager:DeleteSecret');
   const run = await runCli(['destroy', '--yes', '--delete-secret'], env);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /stack BenchlingWebhookStack was deleted and the profile no longer records it, but .*not authorized/);
-  assert.match(run.stderr, new RegExp(`finish by hand: \`aws secretsmanager delete-secret --secret-id ${SECRET_ARN}\``));
+  assert.ok(run.stderr.includes(`finish by hand: \`aws secretsmanager delete-secret --secret-id ${secrets.arn}\``), run.stderr);
   const after = JSON.parse(await profile()) as { stackName?: string; secretArn?: string };
   assert.equal(after.stackName, undefined);
-  assert.equal(after.secretArn, SECRET_ARN);
+  assert.equal(after.secretArn, secrets.arn);
+  assert.equal(secrets.deletion(), undefined, 'the secret is still there');
 });

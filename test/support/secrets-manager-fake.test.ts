@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   ListSecretsCommand,
   PutSecretValueCommand,
   ResourceExistsException,
@@ -60,4 +62,23 @@ test('errors arrive as the modelled exception classes', async () => {
     assert.equal(error.name, 'InvalidAction');
     return true;
   });
+});
+
+test('delete schedules the secret with the default 30-day window: described with its date, no longer readable or writable', async () => {
+  const created = await client.send(new CreateSecretCommand({ Name: 'to-delete', SecretString: '{}' }));
+  const deleted = await client.send(new DeleteSecretCommand({ SecretId: created.ARN }));
+  assert.equal(deleted.ARN, created.ARN);
+  const days = (deleted.DeletionDate!.getTime() - Date.now()) / 86_400_000;
+  assert.ok(days > 29.9 && days <= 30, `deletion in ${days} days`);
+  assert.ok((await client.send(new DescribeSecretCommand({ SecretId: 'to-delete' }))).DeletedDate instanceof Date);
+  await assert.rejects(client.send(new GetSecretValueCommand({ SecretId: 'to-delete' })), InvalidRequestException);
+  await assert.rejects(client.send(new PutSecretValueCommand({ SecretId: 'to-delete', SecretString: '{}' })), InvalidRequestException);
+  await assert.rejects(client.send(new DeleteSecretCommand({ SecretId: created.ARN })), InvalidRequestException);
+});
+
+test('failNext makes the next call of that operation fail with the given AWS error, once', async () => {
+  await client.send(new CreateSecretCommand({ Name: 'guarded', SecretString: '{}' }));
+  fake.failNext('GetSecretValue', 'AccessDeniedException', 'not authorized');
+  await assert.rejects(client.send(new GetSecretValueCommand({ SecretId: 'guarded' })), (error: unknown) => (error as { name: string }).name === 'AccessDeniedException');
+  assert.equal((await client.send(new GetSecretValueCommand({ SecretId: 'guarded' }))).SecretString, '{}');
 });

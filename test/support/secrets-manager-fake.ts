@@ -23,6 +23,8 @@ interface Secret {
   lastChanged: number;
   /** Only when created with one: AWS leaves KmsKeyId out for the default key. */
   kmsKeyId?: string;
+  /** Scheduled for deletion: when, and after how many days it would be gone. */
+  deletion?: { at: number; recoveryDays: number };
 }
 
 class FakeError extends Error {
@@ -42,6 +44,7 @@ export class SecretsManagerFake {
   /** Every operation called, in order: tests assert on what a command did. */
   readonly calls: { operation: string; secretId?: string }[] = [];
   private server: Server | undefined;
+  private readonly failures = new Map<string, FakeError>();
   url = '';
 
   constructor(
@@ -61,6 +64,11 @@ export class SecretsManagerFake {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());
     });
+  }
+
+  /** The next call of `operation` fails with this AWS error type (AccessDeniedException, say). */
+  failNext(operation: string, type: string, message: string): void {
+    this.failures.set(operation, new FakeError(type, message));
   }
 
   /** Env that points the real SDK at this fake, with dummy credentials. */
@@ -100,6 +108,15 @@ export class SecretsManagerFake {
     return secret;
   }
 
+  /** As AWS: a secret scheduled for deletion can be described and restored, not read or written. */
+  private live(id: string): Secret {
+    const secret = this.require(id);
+    if (secret.deletion) {
+      throw new FakeError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
+    }
+    return secret;
+  }
+
   private addVersion(secret: Secret, secretString: string, id: string): Version {
     for (const v of secret.versions) {
       v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
@@ -130,12 +147,12 @@ export class SecretsManagerFake {
       return { ARN: secret.arn, Name: name, VersionId: version.id };
     },
     PutSecretValue: (input) => {
-      const secret = this.require(String(input.SecretId));
+      const secret = this.live(String(input.SecretId));
       const version = this.addVersion(secret, String(input.SecretString ?? ''), String(input.ClientRequestToken ?? randomUUID()));
       return { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: version.stages };
     },
     GetSecretValue: (input) => {
-      const secret = this.require(String(input.SecretId));
+      const secret = this.live(String(input.SecretId));
       const stage = String(input.VersionStage ?? 'AWSCURRENT');
       const version = input.VersionId
         ? secret.versions.find((v) => v.id === input.VersionId)
@@ -157,9 +174,21 @@ export class SecretsManagerFake {
         Name: secret.name,
         LastChangedDate: secret.lastChanged,
         ...(secret.kmsKeyId ? { KmsKeyId: secret.kmsKeyId } : {}),
+        ...(secret.deletion ? { DeletedDate: secret.deletion.at } : {}),
         Tags: [...secret.tags].map(([Key, Value]) => ({ Key, Value })),
         VersionIdsToStages: Object.fromEntries(secret.versions.map((v) => [v.id, v.stages])),
       };
+    },
+    DeleteSecret: (input) => {
+      const secret = this.live(String(input.SecretId));
+      if (input.ForceDeleteWithoutRecovery === true) {
+        this.secrets.delete(secret.name);
+        return { ARN: secret.arn, Name: secret.name, DeletionDate: now() };
+      }
+      const recoveryDays = Number(input.RecoveryWindowInDays ?? 30);
+      if (!(recoveryDays >= 7 && recoveryDays <= 30)) throw new FakeError('InvalidParameterException', 'RecoveryWindowInDays must be between 7 and 30.');
+      secret.deletion = { at: now(), recoveryDays };
+      return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletion.at + recoveryDays * 86_400 };
     },
     TagResource: (input) => {
       const secret = this.require(String(input.SecretId));
@@ -177,6 +206,11 @@ export class SecretsManagerFake {
       const text = Buffer.concat(chunks).toString('utf8');
       const input = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       this.calls.push({ operation, secretId: (input.SecretId ?? input.Name) as string | undefined });
+      const injected = this.failures.get(operation);
+      if (injected) {
+        this.failures.delete(operation);
+        throw injected;
+      }
       const handler = req.method === 'POST' && target.startsWith('secretsmanager.') ? this.operations[operation] : undefined;
       if (!handler) throw new FakeError('InvalidAction', `The action ${operation || '(none)'} is not valid for this endpoint.`);
       this.reply(res, 200, handler(input));
