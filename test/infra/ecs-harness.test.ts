@@ -122,17 +122,18 @@ test('when the secret at that ARN lacks app_definition_id, the process refuses t
   const { template } = stackWithSecret(JSON.stringify(partial));
   const harness = await EcsHarness.deploy(webhookPlayable(template), aws);
   const started = performance.now();
-  let output = '';
+  let exited: ContainerExited | undefined;
   await assert.rejects(harness.start(harness.container('serve'), { benchling: sandbox }), (error: unknown) => {
-    output = (error as ContainerExited).output;
+    exited = error as ContainerExited;
     return error instanceof ContainerExited && error.exitCode === 1;
   });
-  captured('refusing container output', output);
-  assert.match(output, /`app_definition_id` is missing/);
-  assert.match(output, /not starting/);
-  const took = performance.now() - started;
-  t.diagnostic(`the container exited ${Math.round(took)} ms after ECS began preparing it`);
-  assert.ok(took < 2000, `the container exited after ${Math.round(took)} ms`);
+  captured('refusing container output', exited!.output);
+  assert.match(exited!.output, /`app_definition_id` is missing/);
+  assert.match(exited!.output, /not starting/);
+  // From the process's start, as ECS counts a container's life: resolving its environment came before.
+  const lifetime = Math.round(exited!.lifetimeMs);
+  t.diagnostic(`the container exited ${lifetime} ms after it started (${Math.round(performance.now() - started)} ms with ECS's preparation)`);
+  assert.ok(lifetime < 2000, `the container exited ${lifetime} ms after it started`);
 });
 
 test("the stack's worker container, `worker`, becomes ready", { skip: !hasWorker && 'needs the `worker` command (issue 6, lead)' }, async () => {

@@ -27,6 +27,8 @@ export class ContainerExited extends Error {
   constructor(
     readonly exitCode: number | null,
     readonly output: string,
+    /** From the process's launch to its exit: what "the container exited within N s" measures. */
+    readonly lifetimeMs: number,
   ) {
     super(`the container exited with ${exitCode} before it was ready:\n${output}`);
     this.name = 'ContainerExited';
@@ -37,6 +39,8 @@ export class ContainerExited extends Error {
 export class ContainerProcess {
   private text = '';
   readonly exited: Promise<number | null>;
+  private readonly launchedAt = performance.now();
+  private exitedAt: number | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -45,7 +49,12 @@ export class ContainerProcess {
   ) {
     child.stdout?.on('data', (d: Buffer) => (this.text += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.text += d.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.exitedAt = performance.now();
+        resolve(code);
+      }),
+    );
   }
 
   /** Runs `entrypoint + command` from the image's WORKDIR (the project root) with exactly `env`. */
@@ -78,7 +87,10 @@ export class ContainerProcess {
     void this.exited.then(() => (exited = true));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (exited) throw new ContainerExited(await this.exited, this.text);
+      if (exited) {
+        const code = await this.exited;
+        throw new ContainerExited(code, this.text, this.exitedAt! - this.launchedAt);
+      }
       if (await this.isReady(ready)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
