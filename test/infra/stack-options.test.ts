@@ -43,6 +43,27 @@ function images(template: Template): unknown[] {
   return Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((task) => task.Properties.ContainerDefinitions[0].Image);
 }
 
+type Statement = { Action: string | string[]; Resource: unknown };
+
+function policyStatements(template: Template, roleLogicalId?: string): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => roleLogicalId === undefined || JSON.stringify(policy.Properties.Roles).includes(roleLogicalId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function taskDefinition(template: Template, command: string) {
+  return Object.values(template.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === command)!;
+}
+
+function taskRoleStatements(template: Template, command: string): Statement[] {
+  return policyStatements(template, taskDefinition(template, command).Properties.TaskRoleArn['Fn::GetAtt'][0] as string);
+}
+
+function workerEnv(template: Template): Record<string, unknown> {
+  const env = taskDefinition(template, 'worker').Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+  return Object.fromEntries(env.map((e) => [e.Name, e.Value]));
+}
+
 test('existing VPC: nothing created, tasks and load balancer in the given private subnets, no lookup', () => {
   t.resourceCountIs('AWS::EC2::VPC', 0);
   t.resourceCountIs('AWS::EC2::Subnet', 0);
@@ -58,15 +79,10 @@ test('existing VPC: nothing created, tasks and load balancer in the given privat
 
 test('existing bucket: none created; the worker writes to it by name, and deletes only under the app prefix', () => {
   t.resourceCountIs('AWS::S3::Bucket', 0);
-  const worker = Object.values(t.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
-  const env = worker.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
-  assert.deepEqual(env.find((e) => e.Name === 'REGISTRY')?.Value, 's3://acme-quilt-packages');
+  assert.deepEqual(workerEnv(t).REGISTRY, 's3://acme-quilt-packages');
   const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
   assert.match(policies, /s3:::acme-quilt-packages\/\*/);
-  const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-  );
-  const deletes = statements.filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:Delete')));
+  const deletes = policyStatements(t).filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:Delete')));
   assert.equal(deletes.length, 1, JSON.stringify(deletes));
   assert.deepEqual(deletes[0]!.Action, 's3:DeleteObject');
   assert.match(JSON.stringify(deletes[0]!.Resource), /s3:::acme-quilt-packages\/\.benchling-webhook\/\*"/);
@@ -76,19 +92,6 @@ test('existing bucket: none created; the worker writes to it by name, and delete
     assert.ok(deleted.startsWith(allowed), `the worker deletes ${deleted}, outside the granted ${allowed}*`);
   }
 });
-
-function taskRoleStatements(template: Template, command: string): { Action: string | string[]; Resource: unknown }[] {
-  const task = Object.values(template.findResources('AWS::ECS::TaskDefinition')).find((d) => d.Properties.ContainerDefinitions[0].Command[0] === command)!;
-  const role = JSON.stringify(task.Properties.TaskRoleArn);
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(JSON.parse(role)['Fn::GetAtt'][0] as string))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-}
-
-function workerEnv(template: Template): Record<string, unknown> {
-  const worker = Object.values(template.findResources('AWS::ECS::TaskDefinition')).find((task) => task.Properties.ContainerDefinitions[0].Command[0] === 'worker')!;
-  return Object.fromEntries((worker.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
-}
 
 test('packaging engine (PACKAGER): the worker gets its URL and may send to that queue; the webhook may not', () => {
   assert.equal(workerEnv(t).PACKAGER, ENGINE_QUEUE);
