@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { tryEncodeButtonId } from '../../src/canvas/button-id.ts';
+import { encodeButtonId, tryEncodeButtonId } from '../../src/canvas/button-id.ts';
 import { JOURNAL_FILE } from '../../src/queue/embedded-queue.ts';
 import { readJournal } from '../../src/queue/journal-file.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
@@ -43,7 +43,6 @@ after(async () => {
   await world?.close();
 });
 
-const b64 = (text: string) => Buffer.from(text).toString('base64url');
 /** Whatever the sandbox saw apart from the service fetching its webhook keys. */
 const apiCalls = () => world.sandbox.log.entries.filter((e) => !e.path.endsWith('/jwks')).map((e) => `${e.method} ${e.path}`);
 
@@ -70,7 +69,7 @@ function attacks(id: string, canvasId: string): { what: string; envelope: object
     { what: 'canvas.initialized resourceId', envelope: e.canvasInitialized({ resourceId: id }), names: /resourceId: not a Benchling id/ },
     { what: 'canvas.created canvasId', envelope: e.canvasCreated({ canvasId: id, resourceId: 'etr_placeholder' }), names: /canvasId: not a Benchling id/ },
     { what: 'canvas.created resourceId', envelope: e.canvasCreated({ canvasId, resourceId: id }), names: /resourceId: not a Benchling id/ },
-    { what: 'canvas.userInteracted canvasId', envelope: e.canvasUserInteracted({ canvasId: id, buttonId: `q1.u.${b64('etr_x')}` }), names: /canvasId: not a Benchling id/ },
+    { what: 'canvas.userInteracted canvasId', envelope: e.canvasUserInteracted({ canvasId: id, buttonId: encodeButtonId({ action: 'update', entryId: 'etr_x' }) }), names: /canvasId: not a Benchling id/ },
     { what: 'app.id', envelope: { ...entry, app: { id } }, names: /app\.id: not a Benchling id/ },
   ];
 }
