@@ -8,6 +8,8 @@ import { encodeButtonId, tryEncodeButtonId } from '../../src/canvas/button-id.ts
 import { JOURNAL_FILE } from '../../src/queue/embedded-queue.ts';
 import { readJournal } from '../../src/queue/journal-file.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
+import type { WebhookDelivery } from '../../src/sandbox/index.ts';
+import { postWebhook } from '../../src/sandbox/send-webhook.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
 import type { WorkerLoop } from '../../src/worker/worker-loop.ts';
@@ -85,30 +87,36 @@ test('signed webhooks with ids that are not Benchling ids, at the real serve bin
     // serve fetches its webhook keys at start; after that, anything the sandbox sees came from a job.
     sandbox.log.clear();
     const ids = ['..', '.', '', '/', '%2F', '..%2F..', '../tasks/x', 'etr_1?x=1', 'etr_1#x', ' ', 'x'.repeat(201), ...fc.sample(refusedId, { numRuns: 40, seed: 11 })];
+    // Signed up front, and checked afterwards, so that the attacker (this process, which also
+    // probes /health) spends its time sending while the service is watched.
+    const deliveries = ids.flatMap((id) =>
+      attacks(id, canvas.id).map((attack) => {
+        const body = JSON.stringify(attack.envelope);
+        return { ...attack, id, body, signed: sandbox.signWebhook(body) };
+      }),
+    );
+    const answers: WebhookDelivery[] = [];
     const watch = await watchAttack({ pid: serve.pid, url: serve.url });
-    let sent = 0;
-    for (const id of ids) {
-      for (const attack of attacks(id, canvas.id)) {
-        const answer = await sandbox.sendWebhook(`${serve.url}/event`, attack.envelope as never);
-        sent++;
-        const body = answer.body as { error?: string; message?: string };
-        assert.equal(answer.status, 400, `${attack.what} = ${JSON.stringify(id)}: ${JSON.stringify(body)}`);
-        assert.equal(body.error, 'bad_request');
-        assert.match(body.message ?? '', attack.names, attack.what);
-        assert.match(body.message ?? '', /letters, digits, "_" and "-"/, 'the message says what an id looks like');
-      }
-    }
+    for (const delivery of deliveries) answers.push(await postWebhook(`${serve.url}/event`, delivery.body, delivery.signed));
     const report = await watch.stop();
     const bounds = withinAttackBounds(report);
-    console.log(`${sent} bad-id webhooks at serve: ${bounds.summary}`); // eslint-disable-line no-console
+    console.log(`${answers.length} bad-id webhooks at serve: ${bounds.summary}`); // eslint-disable-line no-console
     assert.ok(bounds.ok, bounds.summary);
+    deliveries.forEach((delivery, i) => {
+      const answer = answers[i]!;
+      const body = answer.body as { error?: string; message?: string };
+      assert.equal(answer.status, 400, `${delivery.what} = ${JSON.stringify(delivery.id)}: ${JSON.stringify(body)}`);
+      assert.equal(body.error, 'bad_request');
+      assert.match(body.message ?? '', delivery.names, delivery.what);
+      assert.match(body.message ?? '', /letters, digits, "_" and "-"/, 'the message says what an id looks like');
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 500));
     const { events } = await readJournal(join(dataDir, 'benchling-webhook', 'queue', JOURNAL_FILE));
     assert.equal(events.filter((e) => e.t === 'enq').length, 0, 'nothing queued');
     assert.deepEqual(apiCalls(), [], 'the sandbox saw no API call, not even a token request');
     const lines = serve.messages('webhook');
-    assert.equal(lines.length, sent);
+    assert.equal(lines.length, answers.length);
     assert.ok(lines.every((l) => l.status === 400 && l.job === undefined));
 
     // The same serve is live: a good event right after is packaged.
