@@ -79,8 +79,9 @@ export function entryLinks(entry: EntryForPackage): EntryLink[] {
  */
 export function linksDocument(links: NamedLink[], targets: LinkTargets): string {
   const checked = links.map((link) => {
-    const url = link.web_url === null ? null : (linkTarget(link.web_url, targets) ?? null);
-    return url === null && link.web_url !== null ? { ...link, web_url: null, web_url_text: link.web_url } : { ...link, web_url: url };
+    if (link.web_url === null) return link;
+    const url = linkTarget(link.web_url, targets);
+    return url === undefined ? { ...link, web_url: null, web_url_text: link.web_url } : { ...link, web_url: url };
   });
   return `${JSON.stringify({ version: 1, links: checked }, null, 2)}\n`;
 }
