@@ -26,6 +26,8 @@ export const BenchlingErrorCode = {
   ZIP_CORRUPT: 'EXPORT_ZIP_CORRUPT',
   ZIP_UNSAFE_PATH: 'EXPORT_ZIP_UNSAFE_PATH',
   CONFIG: 'BENCHLING_CLIENT_CONFIG',
+  /** An id that is not Benchling's id shape: refused before any call is made with it. */
+  INVALID_ID: 'BENCHLING_INVALID_ID',
 } as const;
 
 export type BenchlingErrorCode = (typeof BenchlingErrorCode)[keyof typeof BenchlingErrorCode];

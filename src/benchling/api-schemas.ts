@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { benchlingIdSchema } from './benchling-id.ts';
 
 /**
  * The shapes we read from Benchling (reference/benchling-protocol.md §5). Loose on purpose:
@@ -44,7 +45,8 @@ export const TokenResponseSchema = z.looseObject({
   expires_in: z.number().positive(),
 });
 
-export const ExportStartedSchema = z.looseObject({ taskId: z.string().min(1) });
+/** The task id goes into the next call's path, so an answer naming anything else is refused. */
+export const ExportStartedSchema = z.looseObject({ taskId: benchlingIdSchema });
 
 export const TaskSchema = z.looseObject({
   status: z.string(),
@@ -61,6 +63,8 @@ export const NamedObjectSchema = z.looseObject({ name: z.string() });
 
 export const CanvasSchema = z.looseObject({
   id: z.string().min(1),
+  /** The installation the canvas belongs to: the app writes only its own canvases. */
+  app: absentable(z.looseObject({ id: z.string() })),
   resourceId: z.string().optional(),
   featureId: z.string().optional(),
   blocks: z.array(z.looseObject({ type: z.string() })).optional(),

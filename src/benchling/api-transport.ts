@@ -18,7 +18,7 @@ import { readTextCapped } from './response-body.ts';
 
 export interface ApiCall {
   method: 'GET' | 'POST' | 'PATCH';
-  /** Below `/api/v2`, ids already URI-encoded: `/entries/etr_1`. */
+  /** Below `/api/v2`, each id in it already checked to be one (benchling-id.ts): `/entries/etr_1`. */
   path: string;
   query?: Record<string, string>;
   json?: unknown;

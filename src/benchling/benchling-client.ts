@@ -5,6 +5,7 @@ import { z, type ZodType } from 'zod';
 import { SecretRedactor } from '../secret/redact.ts';
 import { AccessTokens } from './access-token.ts';
 import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
+import { BENCHLING_ID_RULE, isBenchlingId, quoteRefusedId } from './benchling-id.ts';
 import {
   CanvasSchema,
   EntryEnvelopeSchema,
@@ -127,19 +128,20 @@ export class BenchlingClient {
   }
 
   async getEntry(entryId: string): Promise<BenchlingEntry> {
-    return (await this.get(`/entries/${segment(entryId)}`, EntryEnvelopeSchema)).entry;
+    return (await this.get(`/entries/${segment('entry id', entryId)}`, EntryEnvelopeSchema)).entry;
   }
 
   /** `POST /exports` as HTML (a ZIP of the rendered entry and its attachments); the task id. */
   async startExport(entryId: string): Promise<string> {
+    requireId('entry id', entryId);
     // Sent again after a lost answer it only starts a second export, which costs nothing lasting.
     const call: ApiCall = { method: 'POST', path: '/exports', json: { id: entryId, format: 'html' }, authorization: 'bearer', idempotent: true };
     return (await this.transport.call(call, ExportStartedSchema)).taskId;
   }
 
-  waitForTask(taskId: string, options: WaitForTaskOptions = {}): Promise<BenchlingTask> {
-    const getTask = () => this.get(`/tasks/${segment(taskId)}`, TaskSchema);
-    return pollTask(taskId, { getTask, now: this.now, sleep: this.sleep }, options);
+  async waitForTask(taskId: string, options: WaitForTaskOptions = {}): Promise<BenchlingTask> {
+    const path = `/tasks/${segment('task id', taskId)}`;
+    return pollTask(taskId, { getTask: () => this.get(path, TaskSchema), now: this.now, sleep: this.sleep }, options);
   }
 
   downloadToFile(url: string, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
@@ -170,9 +172,11 @@ export class BenchlingClient {
    * or the app may not see it (not shared with the app), which must not fail a package.
    */
   async getLinkedName(kind: LinkedObjectKind, id: string): Promise<string | undefined> {
+    // A link whose id is not an id names nothing we could ask about: it stays unnamed.
+    if (!isBenchlingId(id)) return undefined;
     try {
-      if (kind === 'entry') return (await this.get(`/entries/${segment(id)}`, NamedEntrySchema)).entry.name;
-      return (await this.get(`/${LINKED_OBJECT_COLLECTIONS[kind]}/${segment(id)}`, NamedObjectSchema)).name;
+      if (kind === 'entry') return (await this.get(`/entries/${segment('entry id', id)}`, NamedEntrySchema)).entry.name;
+      return (await this.get(`/${LINKED_OBJECT_COLLECTIONS[kind]}/${segment(`${kind} id`, id)}`, NamedObjectSchema)).name;
     } catch (error) {
       const hidden = error instanceof BenchlingError && (error.code === BenchlingErrorCode.NOT_FOUND || error.code === BenchlingErrorCode.FORBIDDEN);
       if (hidden) return undefined;
@@ -180,17 +184,19 @@ export class BenchlingClient {
     }
   }
 
-  createCanvas<B extends CanvasBlockInput>(body: CanvasCreateBody<B>): Promise<BenchlingCanvas> {
+  async createCanvas<B extends CanvasBlockInput>(body: CanvasCreateBody<B>): Promise<BenchlingCanvas> {
+    requireId('app id', body.appId);
+    requireId('resource id', body.resourceId);
     // Not repeated after an unclear failure: a second POST would put a second canvas in the entry.
     return this.transport.call({ method: 'POST', path: '/app-canvases', json: body, authorization: 'bearer', idempotent: false }, CanvasSchema);
   }
 
-  getCanvas(canvasId: string): Promise<BenchlingCanvas> {
-    return this.get(`/app-canvases/${segment(canvasId)}`, CanvasSchema);
+  async getCanvas(canvasId: string): Promise<BenchlingCanvas> {
+    return this.get(`/app-canvases/${segment('canvas id', canvasId)}`, CanvasSchema);
   }
 
-  updateCanvas<B extends CanvasBlockInput>(canvasId: string, body: CanvasUpdateBody<B>): Promise<BenchlingCanvas> {
-    const call: ApiCall = { method: 'PATCH', path: `/app-canvases/${segment(canvasId)}`, json: body, authorization: 'bearer', idempotent: true };
+  async updateCanvas<B extends CanvasBlockInput>(canvasId: string, body: CanvasUpdateBody<B>): Promise<BenchlingCanvas> {
+    const call: ApiCall = { method: 'PATCH', path: `/app-canvases/${segment('canvas id', canvasId)}`, json: body, authorization: 'bearer', idempotent: true };
     return this.transport.call(call, CanvasSchema);
   }
 
@@ -199,10 +205,19 @@ export class BenchlingClient {
   }
 }
 
-/** An id goes into exactly one path segment, whatever it contains. */
-function segment(id: string): string {
-  if (id === '') throw new BenchlingError(BenchlingErrorCode.CONFIG, 'A Benchling id must not be empty', false);
-  return encodeURIComponent(id);
+/**
+ * An id goes into a path only when it has Benchling's id shape (benchling-id.ts), whoever
+ * checked it before: an id that is not one is refused here, before any call is made.
+ */
+function segment(what: string, id: string): string {
+  requireId(what, id);
+  return id;
+}
+
+function requireId(what: string, id: string): void {
+  if (isBenchlingId(id)) return;
+  const message = `Refused to call Benchling with ${what} ${quoteRefusedId(id)}: ${BENCHLING_ID_RULE}`;
+  throw new BenchlingError(BenchlingErrorCode.INVALID_ID, message, false);
 }
 
 function normaliseApiBase(apiBase: string): string {

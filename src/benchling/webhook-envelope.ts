@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { benchlingIdSchema } from './benchling-id.ts';
 
 /**
  * The webhook envelope and the message types this service handles
@@ -50,6 +51,13 @@ export function classifyMessage(type: string): MessageCategory {
 /** Informational fields: a wrong shape drops the field instead of refusing the message. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+/**
+ * Ids name what the worker calls Benchling about, so one that is not Benchling's id shape
+ * refuses the message (400) before anything is queued. An id the service can do without is
+ * dropped when absent or not text, but text there must still be an id.
+ */
+const optionalId = z.preprocess((value) => (typeof value === 'string' ? value : undefined), benchlingIdSchema.optional());
+
 const messageCommon = { deprecated: lenient(z.boolean()) };
 
 const canvasInitializedSchema = z.looseObject({
@@ -57,16 +65,17 @@ const canvasInitializedSchema = z.looseObject({
   type: z.literal(MessageType.canvasInitialized),
   // No canvasId: the app creates the canvas from these two.
   featureId: z.string(),
-  resourceId: z.string(),
+  resourceId: benchlingIdSchema,
   userId: lenient(z.string()),
 });
 
 const canvasCreatedSchema = z.looseObject({
   ...messageCommon,
   type: z.literal(MessageType.canvasCreated),
-  canvasId: z.string(),
+  canvasId: benchlingIdSchema,
   featureId: lenient(z.string()),
-  resourceId: lenient(z.string()),
+  // Not trusted to say which entry the canvas shows: the canvas's own record does (canvas-jobs.ts).
+  resourceId: optionalId,
   userId: lenient(z.string()),
 });
 
@@ -75,7 +84,7 @@ const canvasUserInteractedSchema = z.looseObject({
   type: z.literal(MessageType.canvasUserInteracted),
   // No resourceId: it is read from the canvas.
   buttonId: z.string(),
-  canvasId: z.string(),
+  canvasId: benchlingIdSchema,
   featureId: lenient(z.string()),
   userId: lenient(z.string()),
 });
@@ -85,7 +94,7 @@ const entryEventSchema = z.looseObject({
   type: z.enum(ENTRY_TYPES),
   id: lenient(z.string()),
   createdAt: lenient(z.string()),
-  resourceId: z.string(),
+  resourceId: benchlingIdSchema,
   schema: lenient(z.looseObject({ id: z.string(), name: z.string().optional() }).nullable()),
   excludedProperties: lenient(z.array(z.string())),
   updates: lenient(z.array(z.string())),
@@ -97,7 +106,7 @@ const envelopeSchema = z.looseObject({
   version: z.string(),
   baseURL: z.string(),
   tenantId: z.string(),
-  app: z.looseObject({ id: z.string() }),
+  app: z.looseObject({ id: benchlingIdSchema }),
   appDefinition: z.looseObject({ id: z.string(), versionNumber: lenient(z.string()) }),
   channel: z.string(),
   message: anyMessageSchema,

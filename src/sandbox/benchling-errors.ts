@@ -29,6 +29,8 @@ export const badRequest = (message: string) => new HttpError(400, message);
 
 export const unauthorized = (message: string) => new HttpError(401, message);
 
+export const forbidden = (message: string) => new HttpError(403, message, benchlingError(message, 'permission_error'));
+
 /** Generic text for injected faults that do not bring their own body. */
 export function defaultErrorBody(status: number): BenchlingErrorBody {
   if (status === 429) return RATE_LIMITED_BODY;

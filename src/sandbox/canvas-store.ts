@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import { badRequest, HttpError, invalidBody, notFound } from './benchling-errors.ts';
+import { badRequest, forbidden, HttpError, invalidBody, notFound } from './benchling-errors.ts';
 import { CanvasCreateSchema, CanvasUpdateSchema, type CanvasBlock } from './canvas-schema.ts';
 import { benchlingId } from './ids.ts';
 
@@ -25,7 +25,19 @@ export interface CanvasWrite {
   at: number;
 }
 
-/** Canvases of this app on this tenant, and every write the app made to them. */
+/** What a test may set on a canvas it inserts: another app's canvas, or one with saved data. */
+export interface CanvasInsert {
+  resourceId: string;
+  featureId: string;
+  /** Default: this app. */
+  appId?: string;
+  data?: string | null;
+}
+
+/**
+ * Canvases on this tenant (this app's, and any a test inserts for another app), and every
+ * write the app made to them.
+ */
 export class CanvasStore {
   readonly writes: CanvasWrite[] = [];
   private readonly canvases = new Map<string, SandboxCanvas>();
@@ -50,6 +62,7 @@ export class CanvasStore {
     return this.recorded('PATCH', id, body, () => {
       const canvas = this.canvases.get(id);
       if (!canvas) throw notFound('App canvas', id);
+      if (canvas.app.id !== this.appId) throw forbidden(`App canvas ${id} belongs to another app.`);
       const input = parsed(CanvasUpdateSchema, body);
       if (input.resourceId !== undefined) this.requireResource(input.resourceId);
       Object.assign(canvas, pick(input, ['blocks', 'enabled', 'sessionId', 'data', 'featureId', 'resourceId']));
@@ -67,16 +80,16 @@ export class CanvasStore {
   }
 
   /** A canvas as a user inserts it into an entry (before `v2.canvas.created`): no blocks yet. */
-  insert(spec: { resourceId: string; featureId: string }): SandboxCanvas {
+  insert(spec: CanvasInsert): SandboxCanvas {
     const canvas: SandboxCanvas = {
       id: benchlingId('cnvs'),
-      app: { id: this.appId },
+      app: { id: spec.appId ?? this.appId },
       resourceId: spec.resourceId,
       featureId: spec.featureId,
       blocks: [],
       enabled: true,
       sessionId: null,
-      data: null,
+      data: spec.data ?? null,
       archiveRecord: null,
     };
     this.canvases.set(canvas.id, canvas);

@@ -149,9 +149,13 @@ export class SandboxTenant {
     return this.running().entries.addLinkedObject(kind, name);
   }
 
-  /** A canvas a user inserted into an entry, to announce with `envelopes.canvasCreated`. */
-  insertCanvas(resourceId: string, featureId = this.featureId): SandboxCanvas {
-    return structuredClone(this.running().canvases.insert({ resourceId, featureId }));
+  /**
+   * A canvas a user inserted into an entry, to announce with `envelopes.canvasCreated`. A test
+   * may make it another app's (`appId`: the app can read it, and its writes are refused with
+   * 403), or give it saved `data`.
+   */
+  insertCanvas(resourceId: string, options: { featureId?: string; appId?: string; data?: string } = {}): SandboxCanvas {
+    return structuredClone(this.running().canvases.insert({ ...options, resourceId, featureId: options.featureId ?? this.featureId }));
   }
 
   canvas(id: string): SandboxCanvas | undefined {

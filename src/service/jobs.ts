@@ -1,3 +1,5 @@
+import { BENCHLING_ID_RULE, isBenchlingId } from '../benchling/benchling-id.ts';
+import { decodeButtonId } from '../canvas/button-id.ts';
 import type { NewJob } from '../queue/queue.ts';
 
 /** What the worker receives: enough to re-fetch everything from Benchling, nothing more. */
@@ -48,7 +50,17 @@ export function jobForMessage(
     if (value) canvas[key] = value;
   }
   if (appId) canvas.appId = appId;
+  if (!buttonTargetsAnId(canvas.buttonId)) return { invalid: `${messageType} has a buttonId whose entry is not a Benchling id (${BENCHLING_ID_RULE})` };
   const groupId = canvas.resourceId ?? canvas.canvasId;
   if (!groupId) return { invalid: `${messageType} has neither resourceId nor canvasId` };
   return { groupId, dedupId: webhookId, body: canvas };
+}
+
+/**
+ * A button id of ours names the entry it acts on, and only a real entry id can have been
+ * encoded into one. Any other button id is left to the worker, which shows "not recognised".
+ */
+function buttonTargetsAnId(buttonId: string | undefined): boolean {
+  const decoded = decodeButtonId(buttonId);
+  return !decoded.ok || isBenchlingId(decoded.button.entryId);
 }

@@ -1,4 +1,6 @@
 import { BenchlingError, BenchlingErrorCode } from '../benchling/api-errors.ts';
+import type { BenchlingCanvas } from '../benchling/api-schemas.ts';
+import { isBenchlingId } from '../benchling/benchling-id.ts';
 import type { BenchlingClient } from '../benchling/benchling-client.ts';
 import { normaliseMessageType, MessageType } from '../benchling/webhook-envelope.ts';
 import type { CanvasView } from '../canvas/blocks.ts';
@@ -15,6 +17,7 @@ import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
+import { bindingOf, thisAppId, type CanvasBinding } from './canvas-binding.ts';
 import { problemOf } from './canvas-problem.ts';
 import { readLatestPackage } from './canvas-registry.ts';
 import type { EntryCanvases } from './entry-canvases.ts';
@@ -30,8 +33,9 @@ export interface CanvasJobsOptions {
   canvases: EntryCanvases;
   ctx: CanvasContext;
   /**
-   * The app id for `POST /app-canvases`, when the job body does not carry the envelope's
-   * `app.id`. Learned from any canvas this process reads, too.
+   * This app's id, when the job body does not carry the envelope's `app.id`: creating a
+   * canvas needs it, and a canvas is written only when its record names it. Learned from the
+   * jobs this process runs, too (their `app.id` comes from a signed webhook).
    */
   appId?: string | undefined;
   log: Logger;
@@ -57,6 +61,8 @@ export class CanvasJobs {
   constructor(private readonly options: CanvasJobsOptions) {}
 
   async handle(body: JobBody, reference?: string): Promise<PackagedEntry | undefined> {
+    const jobAppId = text(body.appId);
+    if (isBenchlingId(jobAppId)) this.learnedAppId = jobAppId;
     const type = normaliseMessageType(String(body.messageType));
     if (type === MessageType.canvasUserInteracted) return this.interacted(body, reference);
     if (type === MessageType.canvasInitialized) return this.initialized(body, reference);
@@ -64,16 +70,21 @@ export class CanvasJobs {
   }
 
   /**
-   * After an entry job: redraws every canvas any worker has drawn for the entry. A canvas
-   * Benchling no longer has is forgotten, so it is not tried again.
+   * After an entry job: redraws every canvas any worker has drawn for the entry, each only once
+   * Benchling's record shows it is still this app's and still in this entry. A canvas Benchling
+   * no longer has, or that shows another entry or belongs to another app, is forgotten, so it
+   * is not tried again.
    */
   async redraw(entryId: string, packaged: PackagedEntry): Promise<void> {
     try {
-      const canvasIds = await this.options.canvases.of(entryId);
-      if (canvasIds.length === 0) return;
+      const recorded = await this.options.canvases.of(entryId);
+      if (recorded.length === 0) return;
       const view = await this.mainViewFor(entryId, packaged);
-      for (const canvasId of canvasIds) {
-        if ((await this.show(canvasId, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
+      for (const { canvasId, appId } of recorded) {
+        const binding = await this.rebind(entryId, canvasId, appId);
+        if (binding === undefined) continue;
+        if (appId !== binding.appId) await this.options.canvases.add(binding);
+        if ((await this.show(binding, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
       }
     } catch (err) {
       this.options.log.warn({ err, entryId }, 'package written, but its canvases could not be redrawn');
@@ -94,68 +105,128 @@ export class CanvasJobs {
     return mainView(this.options.ctx, state);
   }
 
+  /** This app's id for a job: the job's own (the signed envelope's), else the configured or learned one. */
+  private appIdFor(body?: JobBody): string | undefined {
+    return thisAppId(text(body?.appId), this.options.appId, this.learnedAppId);
+  }
+
   private async initialized(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const entryId = text(body.resourceId);
     if (entryId === undefined) {
       this.options.log.warn({ job: body }, 'canvas.initialized without a resourceId: nothing to do');
       return undefined;
     }
-    const canvasId = await this.create(body, entryId);
-    return this.packageInto(entryId, canvasId, reference);
+    const binding = await this.create(body, entryId);
+    return this.packageInto(entryId, binding, reference);
   }
 
-  private async create(body: JobBody, entryId: string): Promise<string | undefined> {
-    const appId = text(body.appId) ?? this.options.appId ?? this.learnedAppId;
+  private async create(body: JobBody, entryId: string): Promise<CanvasBinding | undefined> {
+    const appId = this.appIdFor(body);
     if (appId === undefined) {
       this.options.log.error({ entryId }, 'cannot create the canvas: no app id (the job body lacks appId and APP_ID is not set); packaging only');
       return undefined;
     }
     const view = bareUpdating(this.options.ctx, entryId);
     const featureId = text(body.featureId) ?? CANVAS_FEATURE_ID;
+    let created: BenchlingCanvas;
     try {
-      const canvas = await this.options.client().createCanvas({ appId, featureId, resourceId: entryId, blocks: view.blocks, data: view.data });
-      return canvas.id;
+      created = await this.options.client().createCanvas({ appId, featureId, resourceId: entryId, blocks: view.blocks, data: view.data });
     } catch (err) {
       this.options.log.warn({ err, entryId }, 'could not create the canvas; packaging anyway');
       return undefined;
     }
+    // Benchling's answer is its record of the new canvas: it, not our request, says where the canvas is.
+    const verdict = bindingOf(created, appId);
+    if (verdict.ok && verdict.binding.entryId === entryId) return verdict.binding;
+    const reason = verdict.ok ? 'Benchling created it in another entry' : verdict.reason;
+    this.options.log.warn({ entryId, canvasId: created.id, reason }, 'the created canvas is not drawn: packaging only');
+    return undefined;
   }
 
   private async created(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const canvasId = text(body.canvasId);
-    let entryId = text(body.resourceId);
-    let state: CanvasState | undefined;
-    if (canvasId !== undefined) {
-      const canvas = await this.read(canvasId);
-      entryId ??= text(canvas?.resourceId);
-      const saved = parseCanvasState(canvas?.data);
-      state = saved?.entry.id === entryId ? saved : undefined;
-    }
-    if (entryId === undefined) {
-      this.options.log.warn({ job: body }, 'canvas job without an entry: nothing to package');
+    if (canvasId === undefined) {
+      this.options.log.warn({ job: body }, 'canvas.created without a canvasId: nothing to do');
       return undefined;
     }
-    if (canvasId !== undefined) await this.show(canvasId, state === undefined ? bareUpdating(this.options.ctx, entryId) : updatingView(this.options.ctx, state));
-    return this.packageInto(entryId, canvasId, reference);
+    const checked = await this.readBinding(canvasId, this.appIdFor(body));
+    if (checked === undefined) return undefined;
+    const { binding, record } = checked;
+    const claimed = text(body.resourceId);
+    if (claimed !== undefined && claimed !== binding.entryId) {
+      this.options.log.warn({ canvasId, claimed, entryId: binding.entryId }, "the event names another entry than the canvas is in: the canvas's own record decides");
+    }
+    const saved = parseCanvasState(record.data);
+    const state = saved?.entry.id === binding.entryId ? saved : undefined;
+    await this.show(binding, state === undefined ? bareUpdating(this.options.ctx, binding.entryId) : updatingView(this.options.ctx, state));
+    return this.packageInto(binding.entryId, binding, reference);
   }
 
   private async interacted(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const canvasId = text(body.canvasId);
-    // Without the canvas there is nothing to route against; the GET failing is worth a retry.
-    const canvas = canvasId === undefined ? undefined : await this.options.client().getCanvas(canvasId);
-    this.learn(canvas);
-    const resourceId = text(canvas?.resourceId);
-    if (canvasId === undefined || resourceId === undefined) {
-      this.options.log.warn({ job: body }, 'canvas.userInteracted without a canvas or its entry: ignored');
+    if (canvasId === undefined) {
+      this.options.log.warn({ job: body }, 'canvas.userInteracted without a canvas: ignored');
       return undefined;
     }
-    await this.options.canvases.add(resourceId, canvasId);
-    const route = viewForButton(decodeButtonId(body.buttonId), { resourceId, data: canvas?.data }, this.options.ctx);
+    const checked = await this.readBinding(canvasId, this.appIdFor(body));
+    if (checked === undefined) return undefined;
+    const { binding, record } = checked;
+    await this.options.canvases.add(binding);
+    const route = viewForButton(decodeButtonId(body.buttonId), { resourceId: binding.entryId, data: record.data }, this.options.ctx);
     if (route.kind === 'requeue') {
-      await this.show(canvasId, route.view);
-      return this.packageInto(route.entryId, canvasId, reference);
+      await this.show(binding, route.view);
+      return this.packageInto(route.entryId, binding, reference);
     }
-    await this.show(canvasId, await this.render(route, resourceId, reference));
+    await this.show(binding, await this.render(route, binding.entryId, reference));
+    return undefined;
+  }
+
+  /**
+   * Reads the canvas a message names and checks it is this app's and in an entry. The read
+   * failing is worth a retry (the job fails); a canvas that is gone, or not this app's, ends
+   * the job with nothing written.
+   */
+  private async readBinding(canvasId: string, appId: string | undefined): Promise<{ binding: CanvasBinding; record: BenchlingCanvas } | undefined> {
+    let record: BenchlingCanvas;
+    try {
+      record = await this.options.client().getCanvas(canvasId);
+    } catch (err) {
+      if (!(err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND)) throw err;
+      this.options.log.warn({ canvasId }, 'Benchling has no such canvas: nothing to draw');
+      return undefined;
+    }
+    const verdict = bindingOf(record, appId);
+    if (!verdict.ok) {
+      this.options.log.warn({ canvasId, reason: verdict.reason }, 'canvas not drawn');
+      return undefined;
+    }
+    return { binding: verdict.binding, record };
+  }
+
+  /**
+   * A recorded pair, checked again against Benchling's record before a redraw. Never throws:
+   * a read that fails leaves the pair for the next edit.
+   */
+  private async rebind(entryId: string, canvasId: string, recordedAppId: string | undefined): Promise<CanvasBinding | undefined> {
+    let record: BenchlingCanvas;
+    try {
+      record = await this.options.client().getCanvas(canvasId);
+    } catch (err) {
+      const gone = err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND;
+      if (gone) await this.options.canvases.remove(entryId, canvasId);
+      else this.options.log.warn({ err, entryId, canvasId }, 'could not read the canvas to redraw it');
+      return undefined;
+    }
+    const verdict = bindingOf(record, recordedAppId ?? this.appIdFor());
+    const elsewhere = verdict.ok && verdict.binding.entryId !== entryId;
+    if (verdict.ok && !elsewhere) return verdict.binding;
+    const reason = verdict.ok ? `the canvas is in another entry (${verdict.binding.entryId})` : verdict.reason;
+    if (elsewhere || (!verdict.ok && verdict.final)) {
+      this.options.log.warn({ entryId, canvasId, reason }, 'canvas not redrawn, and forgotten for this entry');
+      await this.options.canvases.remove(entryId, canvasId);
+    } else {
+      this.options.log.info({ entryId, canvasId, reason }, 'canvas not redrawn this time');
+    }
     return undefined;
   }
 
@@ -174,47 +245,34 @@ export class CanvasJobs {
   }
 
   /** Packages, then shows the result; a failed packaging shows the error and still fails the job. */
-  private async packageInto(entryId: string, canvasId: string | undefined, reference: string | undefined): Promise<PackagedEntry> {
-    if (canvasId !== undefined) await this.options.canvases.add(entryId, canvasId);
+  private async packageInto(entryId: string, canvas: CanvasBinding | undefined, reference: string | undefined): Promise<PackagedEntry> {
+    if (canvas !== undefined) await this.options.canvases.add(canvas);
     let packaged: PackagedEntry;
     try {
       packaged = await this.options.packageEntry(entryId);
     } catch (error) {
-      if (canvasId !== undefined) {
+      if (canvas !== undefined) {
         const view = errorView({ entryId, problem: problemOf(error), ...(reference === undefined ? {} : { reference }) });
-        await this.show(canvasId, view);
+        await this.show(canvas, view);
       }
       throw error;
     }
-    if (canvasId !== undefined) {
+    if (canvas !== undefined) {
       try {
-        await this.show(canvasId, await this.mainViewFor(entryId, packaged));
+        await this.show(canvas, await this.mainViewFor(entryId, packaged));
       } catch (err) {
-        this.options.log.warn({ err, canvasId }, 'package written, but its canvas view could not be built');
+        this.options.log.warn({ err, canvasId: canvas.canvasId }, 'package written, but its canvas view could not be built');
       }
     }
     return packaged;
   }
 
-  private async read(canvasId: string) {
-    try {
-      const canvas = await this.options.client().getCanvas(canvasId);
-      this.learn(canvas);
-      return canvas;
-    } catch (err) {
-      this.options.log.warn({ err, canvasId }, 'could not read the canvas');
-      return undefined;
-    }
-  }
-
-  private learn(canvas: Record<string, unknown> | undefined): void {
-    const app = canvas?.app;
-    const id = typeof app === 'object' && app !== null ? text((app as Record<string, unknown>).id) : undefined;
-    if (id !== undefined) this.learnedAppId = id;
-  }
-
-  /** Never throws: a canvas that cannot be written is logged, and 'gone' when Benchling has no such canvas. */
-  private async show(canvasId: string, view: CanvasView): Promise<'shown' | 'failed' | 'gone'> {
+  /**
+   * Never throws: a canvas that cannot be written is logged, and 'gone' when Benchling has no
+   * such canvas. Only a binding (this app's canvas, as its record showed) is ever written.
+   */
+  private async show(canvas: CanvasBinding, view: CanvasView): Promise<'shown' | 'failed' | 'gone'> {
+    const { canvasId } = canvas;
     try {
       await this.options.client().updateCanvas(canvasId, { blocks: view.blocks, data: view.data, enabled: true });
       return 'shown';

@@ -1,3 +1,4 @@
+import { linkTarget, type LinkTargets } from '../canvas/link-policy.ts';
 import { escapeMarkdown } from '../canvas/markdown.ts';
 
 /**
@@ -71,17 +72,33 @@ export function entryLinks(entry: EntryForPackage): EntryLink[] {
   return [...seen.values()];
 }
 
-export function linksDocument(links: NamedLink[]): string {
-  return `${JSON.stringify({ version: 1, links }, null, 2)}\n`;
+/**
+ * In links.json `web_url` is a URL a reader may follow, so it is null unless it leads to the
+ * tenant or the catalog (link-policy.ts); a URL refused that way is kept, as the text it is,
+ * in `web_url_text`.
+ */
+export function linksDocument(links: NamedLink[], targets: LinkTargets): string {
+  const checked = links.map((link) => {
+    if (link.web_url === null) return link;
+    const url = linkTarget(link.web_url, targets);
+    return url === undefined ? { ...link, web_url: null, web_url_text: link.web_url } : { ...link, web_url: url };
+  });
+  return `${JSON.stringify({ version: 1, links: checked }, null, 2)}\n`;
 }
 
-export function entryReadme(entry: EntryForPackage, links: NamedLink[], files: string[]): string {
+/** A link to where the policy allows, else the URL as escaped text that no renderer links. */
+function urlLine(url: string, targets: LinkTargets): string {
+  const target = linkTarget(url, targets);
+  return target === undefined ? escapeMarkdown(url) : `<${target}>`;
+}
+
+export function entryReadme(entry: EntryForPackage, links: NamedLink[], files: string[], targets: LinkTargets): string {
   const lines = [
     `# ${escapeMarkdown(entry.displayId)}: ${escapeMarkdown(entry.name)}`,
     '',
     `Benchling notebook entry, packaged by benchling-webhook.`,
     '',
-    `- Entry: <${encodeURI(entry.webURL)}>`,
+    `- Entry: ${urlLine(entry.webURL, targets)}`,
     `- Created: ${escapeMarkdown(entry.createdAt)}`,
     `- Modified: ${escapeMarkdown(entry.modifiedAt)}`,
   ];

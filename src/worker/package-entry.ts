@@ -38,6 +38,8 @@ export interface PackagingDeps {
   log: Logger;
   /** Integrated mode: hand the written prefix to Quilt's packaging engine instead of writing a manifest. */
   engine?: PackagingEngine | undefined;
+  /** The Quilt catalog's host (QUILT_CATALOG): README.md and links.json may link there, and to the tenant. */
+  catalog?: string | undefined;
   tempRoot?: string;
 }
 
@@ -189,8 +191,8 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
     const fileNames = exported.map((e) => e.logicalKey);
     const documents = await Promise.all([
       storeDocument(deps, place, 'entry.json', `${JSON.stringify(metadata, null, 2)}\n`),
-      storeDocument(deps, place, 'README.md', entryReadme(entry, links, fileNames)),
-      storeDocument(deps, place, 'links.json', linksDocument(links)),
+      storeDocument(deps, place, 'README.md', entryReadme(entry, links, fileNames, { tenant: deps.client.apiBase, catalog: deps.catalog })),
+      storeDocument(deps, place, 'links.json', linksDocument(links, { tenant: deps.client.apiBase, catalog: deps.catalog })),
     ]);
     // A staged file whose bytes equal what its final key already holds needs no move.
     const entries = [...exported, ...documents].map((e) => {

@@ -71,7 +71,8 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     });
   });
   const engine = await engineFor(options);
-  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine });
+  const catalog = catalogHost(options.quiltCatalog);
+  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine, catalog });
   const pack = (entryId: string) => packageEntry(entryId, deps());
   const canvas = new CanvasJobs({
     client: () => client!,

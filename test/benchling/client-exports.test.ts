@@ -121,6 +121,19 @@ describe('BenchlingClient: exports', () => {
     assert.equal(tenant.count(DOWNLOAD), 1, 'not retried');
   });
 
+  test('a task id in Benchling\'s answer that is not an id is BENCHLING_BAD_RESPONSE, and never polled', async () => {
+    const entry = tenant.addEntry();
+    for (const taskId of ['..', '.', '../entries', '%2e%2e', 'x/..', '']) {
+      tenant.failNext('POST /api/v2/exports', { status: 202, body: { taskId } });
+      await assert.rejects(clientFor(tenant).exportEntryZip(entry.id, freshDir(), { wait: fastPolls }), appError('BENCHLING_BAD_RESPONSE', /taskId: not a Benchling id/), taskId);
+    }
+    assert.deepEqual(
+      tenant.log.entries.filter((e) => e.path !== '/api/v2/token').map((e) => `${e.method} ${e.path}`),
+      Array.from({ length: 6 }, () => 'POST /api/v2/exports'),
+      'no GET of /api/v2/, /api/v2/entries/ or any task',
+    );
+  });
+
   test('a download URL that is not http(s) is never fetched', async () => {
     const client = clientFor(tenant);
     await assert.rejects(client.downloadToFile('file:///etc/passwd', join(root, 'x.zip')), appError('EXPORT_DOWNLOAD_FAILED', /not a plain http\(s\) URL/));

@@ -41,9 +41,24 @@ describe('BenchlingClient: entries, linked objects, canvases', () => {
     await assert.rejects(clientFor(tenant).getEntry('etr_1'), appError('BENCHLING_BAD_RESPONSE', /entry\.displayId.*entry\.webURL/));
   });
 
-  test('ids are one path segment each: nothing an id holds reaches another route', async () => {
-    await assert.rejects(clientFor(tenant).getEntry('../tasks/x'), appError('BENCHLING_NOT_FOUND'));
-    assert.equal(tenant.log.entries.at(-1)!.path, '/api/v2/entries/..%2Ftasks%2Fx');
+  test('an id that is not Benchling\'s id shape is refused before any call, by every method that names one', async () => {
+    const client = clientFor(tenant);
+    await client.authenticate();
+    tenant.log.clear();
+    const canvas = { appId: tenant.appId, featureId: tenant.featureId, resourceId: tenant.demoEntry.id, blocks: [] };
+    for (const bad of ['..', '.', '', '../tasks/x', '%2F', 'etr_1?x', 'etr_1#x', 'etr_1/..', 'x'.repeat(201)]) {
+      const refused = appError('BENCHLING_INVALID_ID', /^Refused to call Benchling with (entry|task|canvas|app|resource) id .*: a Benchling id is letters/);
+      await assert.rejects(client.getEntry(bad), refused, bad);
+      await assert.rejects(client.startExport(bad), refused, bad);
+      await assert.rejects(client.waitForTask(bad), refused, bad);
+      await assert.rejects(client.exportEntryZip(bad, '/nonexistent'), refused, bad);
+      await assert.rejects(client.getCanvas(bad), refused, bad);
+      await assert.rejects(client.updateCanvas(bad, { enabled: true }), refused, bad);
+      await assert.rejects(client.createCanvas({ ...canvas, appId: bad }), refused, bad);
+      await assert.rejects(client.createCanvas({ ...canvas, resourceId: bad }), refused, bad);
+      assert.equal(await client.getLinkedName('custom_entity', bad), undefined, 'an unnamed link, not a failed package');
+    }
+    assert.deepEqual(tenant.log.entries, [], 'nothing reached the tenant');
   });
 
   test('getLinkedName names custom entities, DNA sequences and entries; unknown or hidden objects give undefined', async () => {

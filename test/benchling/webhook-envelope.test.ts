@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { MessageType, classifyMessage, normaliseMessageType, parseEnvelope } from '../../src/benchling/webhook-envelope.ts';
+import { realId, refusedId } from '../support/id-arbitraries.ts';
 
 const envelope = (message: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   version: '0',
@@ -148,5 +149,52 @@ test('narrowing on category then type gives typed fields', () => {
     assert.equal(buttonId, 'b');
   } else {
     assert.fail('expected a canvas interaction');
+  }
+});
+
+/** Every id a handled message carries that the worker would name in a call, and where it sits. */
+const ID_FIELDS: { message: Record<string, unknown>; field: string; where: 'message' | 'app' }[] = [
+  { message: ENTRY, field: 'resourceId', where: 'message' },
+  { message: { ...ENTRY, type: MessageType.entryUpdatedFields }, field: 'resourceId', where: 'message' },
+  { message: { type: MessageType.canvasInitialized, featureId: 'quilt_entry', resourceId: 'etr_1' }, field: 'resourceId', where: 'message' },
+  { message: { type: MessageType.canvasCreated, canvasId: 'cnvs_1', resourceId: 'etr_1' }, field: 'canvasId', where: 'message' },
+  { message: { type: MessageType.canvasCreated, canvasId: 'cnvs_1', resourceId: 'etr_1' }, field: 'resourceId', where: 'message' },
+  { message: { type: MessageType.canvasUserInteracted, canvasId: 'cnvs_1', buttonId: 'b' }, field: 'canvasId', where: 'message' },
+  { message: ENTRY, field: 'id', where: 'app' },
+  { message: { type: MessageType.appInstalled }, field: 'id', where: 'app' },
+];
+
+function withId(c: (typeof ID_FIELDS)[number], id: string) {
+  return c.where === 'app' ? envelope(c.message, { app: { id } }) : envelope({ ...c.message, [c.field]: id });
+}
+
+test('an id that is not Benchling\'s id shape refuses the message, naming the field and never quoting the value', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...ID_FIELDS), refusedId, (c, id) => {
+      const result = parseEnvelope(bytes(withId(c, id)));
+      assert.equal(result.ok, false, `${c.where}.${c.field} = ${JSON.stringify(id)}`);
+      assert.ok(!result.ok && result.message.includes(`${c.field}: not a Benchling id`), !result.ok ? result.message : '');
+      if (!result.ok && id.length > 3) assert.ok(!result.message.includes(id));
+    }),
+    { numRuns: 2_000 },
+  );
+});
+
+test('real ids pass in every id field', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...ID_FIELDS), realId, (c, id) => {
+      fc.pre(id.length <= 200);
+      const result = parseEnvelope(bytes(withId(c, id)));
+      assert.ok(result.ok, !result.ok ? result.message : '');
+    }),
+    { numRuns: 1_000 },
+  );
+});
+
+test('a canvas.created resourceId is optional: absent or not text reads as absent', () => {
+  for (const resourceId of [undefined, null, 42, { id: 'etr_1' }]) {
+    const parsed = parseEnvelope(bytes(envelope({ type: MessageType.canvasCreated, canvasId: 'cnvs_1', resourceId })));
+    assert.ok(parsed.ok && parsed.envelope.message.category === 'canvas', String(resourceId));
+    assert.equal((parsed.envelope.message as { resourceId?: unknown }).resourceId, undefined);
   }
 });

@@ -288,4 +288,14 @@ describe('sandbox tenant: app canvases', () => {
     assert.deepEqual(fetched.blocks, []);
     assert.equal(fetched.featureId, 'quilt_entry');
   });
+
+  test("another app's canvas: readable, with that app and any saved data; a PATCH of it is 403 and recorded", async () => {
+    const inserted = tenant.insertCanvas(tenant.demoEntry.id, { appId: 'app_someoneelse', data: '{"v":1}' });
+    const fetched = (await (await api.get(`/app-canvases/${inserted.id}`)).json()) as { app: { id: string }; data: string; resourceId: string };
+    assert.deepEqual([fetched.app.id, fetched.data, fetched.resourceId], ['app_someoneelse', '{"v":1}', tenant.demoEntry.id]);
+    const refused = await api.send('PATCH', `/app-canvases/${inserted.id}`, { blocks });
+    assert.equal(refused.status, 403);
+    assert.deepEqual(tenant.canvasWrites.at(-1)!.status, 403);
+    assert.deepEqual(tenant.canvas(inserted.id)!.blocks, [], 'unchanged');
+  });
 });

@@ -22,6 +22,13 @@ export class ServeProcess {
     return this;
   }
 
+  /** The child's process id, for watching its memory (attack-watch.ts). */
+  get pid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error('serve is not running');
+    return pid;
+  }
+
   /** Log lines with this message. */
   messages(msg: string): Record<string, unknown>[] {
     return this.logs.filter((l) => l.msg === msg);
