@@ -11,6 +11,7 @@ import { CANVAS_FEATURE_ID } from '../canvas/manifest.ts';
 import { metadataView } from '../canvas/metadata-view.ts';
 import { viewForButton, type ButtonRoute } from '../canvas/router.ts';
 import { parseCanvasState } from '../canvas/state.ts';
+import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
 import type { JobBody } from '../queue/queue.ts';
@@ -77,6 +78,19 @@ export class CanvasJobs {
       }
     } catch (err) {
       this.options.log.warn({ err, entryId }, 'package written, but its canvases could not be redrawn');
+    }
+  }
+
+  /**
+   * After an entry job was refused (see Refusal): its canvases show why, since no retry will
+   * redraw them. Never throws: the refusal is what the job reports.
+   */
+  async showRefusal(entryId: string, refusal: Refusal, reference?: string): Promise<void> {
+    try {
+      const view = errorView({ entryId, problem: problemOf(refusal), ...(reference === undefined ? {} : { reference }) });
+      for (const canvasId of await this.options.canvases.of(entryId)) await this.show(canvasId, view);
+    } catch (err) {
+      this.options.log.warn({ err, entryId }, 'the refusal could not be shown on the canvases');
     }
   }
 

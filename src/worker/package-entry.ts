@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { BenchlingClient } from '../benchling/benchling-client.ts';
 import type { BenchlingEntry } from '../benchling/api-schemas.ts';
 import { isLinkedObjectKind } from '../benchling/linked-objects.ts';
+import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
 import { readZipEntries } from '../benchling/zip-entries.ts';
 import { chunkedSha256 } from '../quilt/chunked-sha256.ts';
 import { ChunkedSha256Stream } from '../quilt/hashing-stream.ts';
@@ -39,6 +40,8 @@ export interface PackagingDeps {
   /** Integrated mode: hand the written prefix to Quilt's packaging engine instead of writing a manifest. */
   engine?: PackagingEngine | undefined;
   tempRoot?: string;
+  /** What one export may cost; DEFAULT_EXPORT_LIMITS when not given. */
+  limits?: ExportLimits | undefined;
 }
 
 export interface PackagingEngine {
@@ -101,9 +104,12 @@ async function nameLinks(deps: PackagingDeps, links: ReturnType<typeof entryLink
   return named;
 }
 
-/** Streams every file of the export ZIP into the registry, hashing each as it passes. */
+/**
+ * Streams every file of the export ZIP into the registry, hashing each as it passes. The
+ * export is refused (see ExportLimits) before the first file is written.
+ */
 async function storeExport(deps: PackagingDeps, place: Place, entryId: string, dir: string): Promise<ManifestEntry[]> {
-  const zip = await deps.client.exportEntryZip(entryId, dir);
+  const zip = await deps.client.exportEntryZip(entryId, dir, { limits: deps.limits ?? DEFAULT_EXPORT_LIMITS });
   const entries: ManifestEntry[] = [];
   for await (const file of readZipEntries(zip.path)) {
     const logicalKey = OWN_FILES.has(file.path) ? `export/${file.path}` : file.path;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { checkZip, readZipEntries } from '../../src/benchling/zip-entries.ts';
 import { DEFAULT_EXPORT_LIMITS, RATIO_FLOOR_BYTES, type ZipLimits } from '../../src/config/export-limits.ts';
 import { Refusal } from '../../src/errors/refusal.ts';
-import { filesZip, overlappingZip, writeCrafted, zeroBombZip, type CraftedBody } from '../support/crafted-zips.ts';
+import { filesZip, kernelCopiesZip, writeCrafted, zeroBombZip, type CraftedBody } from '../support/crafted-zips.ts';
 import { appError } from './client-fixtures.ts';
 
 const MiB = 1024 * 1024;
@@ -48,12 +48,20 @@ describe('checkZip: the export limits, from the ZIP directory before any file is
   });
 
   test('a 66 KB ZIP whose directory points 800 entries at one kernel is zip_overlapping_entries, though each entry alone passes', async () => {
-    const overlap = overlappingZip({ count: 800 });
+    const overlap = kernelCopiesZip({ count: 800 });
     assert.ok(overlap.bytes < 70 * 1024, `the ZIP is ${overlap.bytes} bytes`);
     assert.ok(overlap.kernelRatio < DEFAULTS.maxRatio, `kernel ratio ${overlap.kernelRatio}`);
     assert.ok(800 * 2 * MiB < DEFAULTS.maxUncompressedBytes && 800 < DEFAULTS.maxFiles);
     const path = await write(overlap);
     await assert.rejects(checkZip(path, DEFAULTS), refusal('zip_overlapping_entries', /"copies\/\d{5}\.bin" and "copies\/\d{5}\.bin" share bytes/));
+    // The same files, each with its own copy of the kernel, are an honest ZIP.
+    const honest = await write(kernelCopiesZip({ count: 20, overlap: false }));
+    assert.deepEqual(await checkZip(honest, DEFAULTS), { files: 20, bytes: 20 * 2 * MiB });
+  });
+
+  test('files adding up past EXPORT_MAX_UNCOMPRESSED are export_uncompressed_too_large', async () => {
+    const path = await write(kernelCopiesZip({ count: 20, overlap: false }));
+    await assert.rejects(checkZip(path, { ...DEFAULTS, maxUncompressedBytes: 39 * MiB }), refusal('export_uncompressed_too_large', /at least 41943040 bytes uncompressed, more than the limit of 40894464 bytes: EXPORT_MAX_UNCOMPRESSED/));
   });
 
   test('entries over EXPORT_MAX_FILES are export_too_many_files, folders counted; at the limit it passes', async () => {

@@ -111,33 +111,51 @@ export function zeroBombZip(options: {
 }
 
 /**
- * One deflated kernel of `kernelSize` bytes, with `count` central-directory entries that all
- * point at it: `count` files of `kernelSize` bytes from one copy. The kernel repeats an 8 KiB
- * random block, so it compresses well but less than the default ratio limit (about 140:1): only the
- * overlap gives it away.
+ * `count` files of `kernelSize` bytes each, all the same deflated kernel. The kernel repeats an
+ * 8 KiB pseudo-random block, so it compresses well but less than the default ratio limit
+ * (about 140:1). With `overlap` (the default) the ZIP holds the kernel once and every
+ * central-directory entry points at it, so only the overlap gives it away; without, each file
+ * has its own copy, as an honest (if large) ZIP would.
  */
-export function overlappingZip(options: { count: number; kernelSize?: number }): CraftedBody & { kernelRatio: number } {
+export function kernelCopiesZip(options: { count: number; kernelSize?: number; overlap?: boolean }): CraftedBody & { kernelRatio: number } {
   const kernelSize = options.kernelSize ?? 2 * MiB;
   const block = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 2654435761) >>> 24));
   const kernel = Buffer.concat(Array.from({ length: Math.ceil(kernelSize / block.length) }, () => block)).subarray(0, kernelSize);
   const data = zlib.deflateRawSync(kernel, { level: 9 });
-  const member = (name: string): Member => ({ name, method: DEFLATE, crc32: zlib.crc32(kernel), compressedSize: data.length, uncompressedSize: kernelSize });
-  const head = localHeader(member('kernel.bin'));
-  const central = Buffer.concat(Array.from({ length: options.count }, (_, i) => centralHeader(member(`copies/${String(i).padStart(5, '0')}.bin`), 0)));
-  const end = endOfCentralDirectory(options.count, central.length, head.length + data.length);
-  const body = Buffer.concat([head, data, central, end]);
-  return { ...crafted(body.length, () => [body], false), kernelRatio: kernelSize / data.length };
+  const crc = zlib.crc32(kernel);
+  const member = (name: string): Member => ({ name, method: DEFLATE, crc32: crc, compressedSize: data.length, uncompressedSize: kernelSize });
+  const names = Array.from({ length: options.count }, (_, i) => `copies/${String(i).padStart(5, '0')}.bin`);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  if (options.overlap !== false) {
+    locals.push(localHeader(member('kernel.bin')), data);
+    for (const name of names) centrals.push(centralHeader(member(name), 0));
+  } else {
+    let offset = 0;
+    for (const name of names) {
+      const head = localHeader(member(name));
+      locals.push(head, data);
+      centrals.push(centralHeader(member(name), offset));
+      offset += head.length + data.length;
+    }
+  }
+  const dataEnd = locals.reduce((sum, b) => sum + b.length, 0);
+  const central = Buffer.concat(centrals);
+  const end = endOfCentralDirectory(options.count, central.length, dataEnd);
+  const parts = () => [...locals, central, end];
+  return { ...crafted(dataEnd + central.length + end.length, parts, false), kernelRatio: kernelSize / data.length };
 }
 
-/** Plain files, stored or deflated as a ZIP writer would write them; names may repeat. */
-export function filesZip(files: { name: string; data: Buffer | string; deflate?: boolean }[]): CraftedBody {
+/** Plain files, stored or deflated as a ZIP writer would write them; names may repeat, and a file may fail its CRC. */
+export function filesZip(files: { name: string; data: Buffer | string; deflate?: boolean; badCrc?: boolean }[]): CraftedBody {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const file of files) {
     const raw = Buffer.from(file.data);
     const data = file.deflate ? zlib.deflateRawSync(raw) : raw;
-    const m: Member = { name: file.name, method: file.deflate ? DEFLATE : 0, crc32: zlib.crc32(raw), compressedSize: data.length, uncompressedSize: raw.length };
+    const crc32 = zlib.crc32(raw) ^ (file.badCrc ? 1 : 0);
+    const m: Member = { name: file.name, method: file.deflate ? DEFLATE : 0, crc32, compressedSize: data.length, uncompressedSize: raw.length };
     const local = Buffer.concat([localHeader(m), data]);
     centrals.push(centralHeader(m, offset));
     locals.push(local);
@@ -150,7 +168,7 @@ export function filesZip(files: { name: string; data: Buffer | string; deflate?:
 
 /** `length` bytes that are no ZIP at all, made as they are read, optionally without a Content-Length. */
 export function endlessBody(options: { size: number; chunked?: boolean; onRead?: (bytes: number) => void }): CraftedBody {
-  const chunk = Buffer.alloc(64 * 1024, 0x5a);
+  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
   function* parts(): Iterable<Buffer> {
     let sent = 0;
     while (sent < options.size) {

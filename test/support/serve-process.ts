@@ -22,6 +22,11 @@ export class ServeProcess {
     return this;
   }
 
+  /** The child's process id (for watching its memory); 0 before start(). */
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   /** Log lines with this message. */
   messages(msg: string): Record<string, unknown>[] {
     return this.logs.filter((l) => l.msg === msg);
