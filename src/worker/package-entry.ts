@@ -9,18 +9,20 @@ import type { BenchlingEntry } from '../benchling/api-schemas.ts';
 import { isLinkedObjectKind } from '../benchling/linked-objects.ts';
 import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
 import { readZipEntries } from '../benchling/zip-entries.ts';
+import { AppError } from '../errors/app-error.ts';
 import { chunkedSha256 } from '../quilt/chunked-sha256.ts';
 import { ChunkedSha256Stream } from '../quilt/hashing-stream.ts';
 import { entryMeta, packageMeta, type Manifest, type ManifestEntry } from '../quilt/manifest.ts';
 import { writeManifest } from '../quilt/manifest-writer.ts';
 import { publishPackage } from '../quilt/publish-package.ts';
 import { validatePackageName } from '../quilt/package-name.ts';
-import { readLatest } from '../quilt/read-package.ts';
+import { readLatest, type PackageRevision } from '../quilt/read-package.ts';
 import { manifestKey, packageDataKey } from '../quilt/registry-layout.ts';
 import { validateLogicalKey } from '../quilt/logical-key.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
 import { APP_KEYS_PREFIX } from '../storage/app-keys.ts';
+import { checkPackageOwner } from './package-owner.ts';
 
 /** Names this pipeline writes itself; an export file with one of these names moves under export/. */
 const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
@@ -119,6 +121,21 @@ async function storeExport(deps: PackagingDeps, place: Place, entryId: string, d
   return entries;
 }
 
+/**
+ * The package's `latest` revision, or undefined when it has none or it cannot be read as a
+ * revision (a broken pointer or manifest names nothing that could still be kept whole). A
+ * registry that does not answer fails the job: without `latest` neither its owner nor its
+ * files are known.
+ */
+async function readPrevious(store: ObjectStore, name: string): Promise<PackageRevision | undefined> {
+  try {
+    return await readLatest(store, name);
+  } catch (error) {
+    if (error instanceof AppError && error.code.startsWith('quilt_')) return undefined;
+    throw error;
+  }
+}
+
 /** A physical key names this store key (with or without a versionId). */
 function names(store: ObjectStore, physicalKey: string, key: string): boolean {
   const at = store.physicalKey(key);
@@ -132,12 +149,10 @@ function names(store: ObjectStore, physicalKey: string, key: string): boolean {
  * job finishes — forever, if the job then fails. Such files are written to a staging key
  * first; everything else (new paths, integrated mode) goes straight to its final key.
  */
-async function placement(deps: PackagingDeps, name: string): Promise<{ place: Place; live: Map<string, ManifestEntry>; staging: string }> {
+function placement(deps: PackagingDeps, name: string, previous: PackageRevision | undefined): { place: Place; live: Map<string, ManifestEntry>; staging: string } {
   const staging = `${STAGING_PREFIX}${name}/${randomUUID()}/`;
   const live = new Map<string, ManifestEntry>();
   if (!deps.engine) {
-    // A latest that cannot be read names nothing we could still keep whole.
-    const previous = await readLatest(deps.store, name).catch(() => undefined);
     for (const e of previous?.manifest.entries ?? []) {
       if (names(deps.store, e.physicalKey, packageDataKey(name, e.logicalKey))) live.set(e.logicalKey, e);
     }
@@ -181,12 +196,17 @@ export async function packageEntry(entryId: string, deps: PackagingDeps): Promis
   return packageFetchedEntry(await deps.client.getEntry(entryId), deps);
 }
 
-/** packageEntry for an entry the caller has just read (it decided on it first). */
+/**
+ * packageEntry for an entry the caller has just read (it decided on it first). A package
+ * whose `latest` belongs to another entry is refused before anything is written.
+ */
 export async function packageFetchedEntry(entry: BenchlingEntry, deps: PackagingDeps): Promise<PackagedEntry> {
   const name = `${deps.prefix}/${entry.displayId}`;
   validatePackageName(name);
+  const previous = await readPrevious(deps.store, name);
+  checkPackageOwner(name, entry, previous);
+  const { place, live, staging } = placement(deps, name, previous);
   const dir = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'bw-job-'));
-  const { place, live, staging } = await placement(deps, name);
   let published = false;
   try {
     const exported = await storeExport(deps, place, entry.id, dir);
