@@ -49,11 +49,18 @@ before(async () => {
     EXPORT_MAX_DOWNLOAD: `${MAX_DOWNLOAD}`,
     EXPORT_MAX_UNCOMPRESSED: '2GiB',
   }).start(20_000);
-  // One honest job first: the process compiles its packaging paths on its first job, not during an attack.
+  // An honest canvas job and a small refusal first: the process compiles its packaging, canvas
+  // and refusal paths on their first use, which is not what the attacks measure.
   const honest = sandbox.addEntry({ attachments: { 'data/plate.csv': 'well,value\nA1,0.5\n' } });
-  await sandbox.sendWebhook(`${serve.url}/event`, sandbox.envelopes.entryCreated(honest.id));
+  const canvas = sandbox.insertCanvas(honest.id);
+  await sandbox.sendWebhook(`${serve.url}/canvas`, sandbox.envelopes.canvasCreated({ canvasId: canvas.id, resourceId: honest.id }));
   const store = await openObjectStore(registry);
   await eventually(async () => (await readLatest(store, `benchling/${honest.displayId}`)) !== undefined, 'the honest package', 30_000);
+  const small = sandbox.addEntry();
+  sandbox.craftExport(small.id, kernelCopiesZip({ count: 2, kernelSize: 1024 }));
+  const smallCanvas = sandbox.insertCanvas(small.id);
+  await sandbox.sendWebhook(`${serve.url}/canvas`, sandbox.envelopes.canvasCreated({ canvasId: smallCanvas.id, resourceId: small.id }));
+  await eventually(() => refusalsOn(smallCanvas, 'zip_overlapping_entries').length > 0, 'the warm-up refusal', 30_000);
 });
 
 after(async () => {
