@@ -22,9 +22,10 @@ export const BenchlingErrorCode = {
   EXPORT_FAILED: 'BENCHLING_EXPORT_FAILED',
   EXPORT_TIMEOUT: 'BENCHLING_EXPORT_TIMEOUT',
   DOWNLOAD_FAILED: 'EXPORT_DOWNLOAD_FAILED',
-  TOO_LARGE: 'EXPORT_TOO_LARGE',
   ZIP_CORRUPT: 'EXPORT_ZIP_CORRUPT',
   ZIP_UNSAFE_PATH: 'EXPORT_ZIP_UNSAFE_PATH',
+  /** Two files of the ZIP would have the same logical key in the package. */
+  ZIP_DUPLICATE_NAME: 'EXPORT_ZIP_DUPLICATE_NAME',
   CONFIG: 'BENCHLING_CLIENT_CONFIG',
   /** An id that is not Benchling's id shape: refused before any call is made with it. */
   INVALID_ID: 'BENCHLING_INVALID_ID',

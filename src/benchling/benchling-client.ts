@@ -21,6 +21,7 @@ import { ApiTransport, type ApiCall } from './api-transport.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
 import { realSleep, type Now, type Sleep } from './clock.ts';
 import { downloadToFile, type DownloadOptions, type DownloadResult } from './download-to-file.ts';
+import type { ExportLimits } from '../config/export-limits.ts';
 import { LINKED_OBJECT_COLLECTIONS, type LinkedObjectKind } from './linked-objects.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { pollTask, type WaitForTaskOptions } from './task-polling.ts';
@@ -49,8 +50,10 @@ export interface BenchlingClientOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export interface ExportEntryOptions extends DownloadOptions {
+export interface ExportEntryOptions {
   wait?: WaitForTaskOptions;
+  /** Checked on the download and on the ZIP's directory; none by default. */
+  limits?: Partial<ExportLimits>;
 }
 
 export interface ExportedZip extends DownloadResult {
@@ -149,7 +152,10 @@ export class BenchlingClient {
     return downloadToFile(url, path, deps, options);
   }
 
-  /** Export, wait, download into `dir/<entryId>.zip`, and check the ZIP's directory is whole. */
+  /**
+   * Export, wait, download into `dir/<entryId>.zip`, and check the ZIP's directory is whole
+   * and within the limits (a refusal names the limit), before the caller reads any file.
+   */
   async exportEntryZip(entryId: string, dir: string, options: ExportEntryOptions = {}): Promise<ExportedZip> {
     const taskId = await this.startExport(entryId);
     const task = await this.waitForTask(taskId, options.wait);
@@ -157,9 +163,11 @@ export class BenchlingClient {
     if (!result.success) throw new BenchlingError(BenchlingErrorCode.BAD_RESPONSE, `Benchling export task ${taskId} succeeded without a downloadURL`, false);
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${entryId.replace(/[^A-Za-z0-9_-]/g, '_')}.zip`);
-    const download = await this.downloadToFile(result.data.downloadURL, path, { maxBytes: options.maxBytes });
+    const limit = (key: keyof ExportLimits) => options.limits?.[key] ?? Infinity;
+    const download = await this.downloadToFile(result.data.downloadURL, path, { maxBytes: limit('maxDownloadBytes') });
     try {
-      const { files, bytes } = await checkZip(path);
+      const zipLimits = { maxUncompressedBytes: limit('maxUncompressedBytes'), maxFiles: limit('maxFiles'), maxRatio: limit('maxRatio') };
+      const { files, bytes } = await checkZip(path, zipLimits);
       return { ...download, taskId, files, uncompressedBytes: bytes };
     } catch (error) {
       await rm(path, { force: true });

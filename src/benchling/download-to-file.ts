@@ -5,12 +5,17 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from 'pino';
+import { AppError } from '../errors/app-error.ts';
 import { BenchlingError, BenchlingErrorCode, describeNetworkError } from './api-errors.ts';
 import { isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './backoff.ts';
 import type { Now, Sleep } from './clock.ts';
+import { downloadTooLarge } from './export-refusals.ts';
 
 export interface DownloadOptions {
-  /** Refuse (EXPORT_TOO_LARGE) a body longer than this, announced or not. */
+  /**
+   * Refuse (export_too_large) a body longer than this, announced or not: an announced length
+   * is refused before the first byte, an unannounced one as soon as it passes the limit.
+   */
   maxBytes?: number;
 }
 
@@ -82,14 +87,15 @@ async function downloadOnce(url: URL, path: string, deps: DownloadDeps, maxBytes
     const declared = declaredLength(response.headers);
     if (maxBytes !== undefined && declared !== undefined && declared > maxBytes) {
       await response.body.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes, `Content-Length is ${declared}`);
+      throw downloadTooLarge(maxBytes, `Content-Length is ${declared}`);
     }
     const bytes = await streamToFile(response.body, partial, maxBytes, idle.touch);
     if (declared !== undefined && bytes !== declared) return { kind: 'short', bytes, declared };
     await rename(partial, path);
     return { kind: 'done', bytes };
   } catch (error) {
-    if (error instanceof BenchlingError) throw error;
+    // Ours (a refusal, a bad URL) as they are; anything else is the network's or the disk's.
+    if (error instanceof AppError) throw error;
     if (isFileSystemError(error)) throw new BenchlingError(BenchlingErrorCode.DOWNLOAD_FAILED, `Cannot write the export to disk: ${error.message}`, false);
     if (idle.fired()) return { kind: 'timeout' };
     return { kind: 'network', detail: describeNetworkError(error) };
@@ -107,7 +113,7 @@ async function streamToFile(body: ReadableStream<Uint8Array>, file: string, maxB
     async function* meter(chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         bytes += chunk.length;
-        if (maxBytes !== undefined && bytes > maxBytes) throw tooLarge(maxBytes, `more than ${maxBytes} bytes arrived`);
+        if (maxBytes !== undefined && bytes > maxBytes) throw downloadTooLarge(maxBytes, `more than ${maxBytes} bytes arrived`);
         onChunk();
         yield chunk;
       }
@@ -141,10 +147,6 @@ function declaredLength(headers: Headers): number | undefined {
   const value = headers.get('content-length');
   if (value === null || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value);
-}
-
-function tooLarge(maxBytes: number, detail: string): BenchlingError {
-  return new BenchlingError(BenchlingErrorCode.TOO_LARGE, `The export is larger than the limit of ${maxBytes} bytes (${detail})`, false);
 }
 
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -3,6 +3,8 @@ import zlib from 'node:zlib';
 import { getFileNameLowLevel, openPromise, type Entry, type ZipFile } from 'yauzl';
 import { AppError } from '../errors/app-error.ts';
 import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
+import type { ZipLimits } from '../config/export-limits.ts';
+import { ZipBudget } from './zip-budget.ts';
 
 export interface ZipEntry {
   /** Relative, `/`-separated, no `.`, `..` or empty segments. */
@@ -41,16 +43,34 @@ export async function* readZipEntries(path: string): AsyncGenerator<ZipEntry, vo
   }
 }
 
-/** Reads the whole central directory (names checked, no file data): a cheap completeness check. */
-export async function checkZip(path: string): Promise<{ files: number; bytes: number }> {
-  let files = 0;
-  let bytes = 0;
-  for await (const entry of readZipEntries(path)) {
-    files++;
-    bytes += entry.size;
+/**
+ * Reads the whole central directory and each entry's local header (no file data): a cheap
+ * completeness check, and the place where the export limits are enforced before anything is
+ * written. Files (folders not counted) and their uncompressed total.
+ */
+export async function checkZip(path: string, limits: ZipLimits = UNLIMITED): Promise<{ files: number; bytes: number }> {
+  const zip = await openZip(path);
+  const budget = new ZipBudget(limits);
+  const entries = zip.eachEntry();
+  try {
+    budget.checkEntryCount(zip.entryCount);
+    for (;;) {
+      const entry = await nextEntry(entries, path);
+      if (entry === undefined) return budget.finish();
+      const name = safeEntryPath(entry, path);
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error: unknown) => {
+        throw corrupt(path, error, name);
+      });
+      const { relativeOffsetOfLocalHeader: headerStart, compressedSize, uncompressedSize } = entry;
+      budget.admit({ name, headerStart, dataStart: fileDataStart, compressedSize, uncompressedSize });
+    }
+  } finally {
+    // Closes the ZIP (autoClose), also after a refusal part-way.
+    await entries.return?.();
   }
-  return { files, bytes };
 }
+
+const UNLIMITED: ZipLimits = { maxUncompressedBytes: Infinity, maxFiles: Infinity, maxRatio: Infinity };
 
 async function openZip(path: string): Promise<ZipFile> {
   try {
@@ -120,8 +140,9 @@ function verified(raw: Readable, entry: Entry, name: string, zipPath: string): R
   return out;
 }
 
-function corrupt(zipPath: string, cause: unknown, entryName?: string): BenchlingError {
-  if (cause instanceof BenchlingError) return cause;
+function corrupt(zipPath: string, cause: unknown, entryName?: string): AppError {
+  // Our own errors (an unsafe path, a refusal) keep their code.
+  if (cause instanceof AppError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   const where = entryName === undefined ? '' : ` (entry ${entryName})`;
   return new BenchlingError(BenchlingErrorCode.ZIP_CORRUPT, `The export ZIP ${zipPath} is truncated or corrupt${where}: ${detail}`, true);

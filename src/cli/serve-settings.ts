@@ -15,6 +15,10 @@ export const SERVE_SETTINGS = [
   'benchlingJwksUrl',
   'benchlingRateLimit',
   'entrySettle',
+  'exportMaxDownload',
+  'exportMaxUncompressed',
+  'exportMaxFiles',
+  'exportMaxRatio',
 ] as const satisfies readonly SettingKey[];
 
 export interface ServeOptions extends CommonOptions {

@@ -1,5 +1,6 @@
+import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
 import type { CliIo } from './io.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime, RuntimeSettings } from './runtime.ts';
 import { createPackagingHandler } from '../worker/packaging-handler.ts';
 import { WorkerLoop } from '../worker/worker-loop.ts';
 
@@ -20,10 +21,20 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     quiltCatalog: settings.quiltCatalog,
     packageLinkKey: settings.packageLinkKey,
     entrySettle: settings.entrySettle,
+    exportLimits: exportLimits(settings),
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
   });
   const worker = new WorkerLoop({ queue: runtime.queue, log, handle });
   worker.start();
   return worker;
+}
+
+function exportLimits(settings: RuntimeSettings): ExportLimits {
+  return {
+    maxDownloadBytes: settings.exportMaxDownload ?? DEFAULT_EXPORT_LIMITS.maxDownloadBytes,
+    maxUncompressedBytes: settings.exportMaxUncompressed ?? DEFAULT_EXPORT_LIMITS.maxUncompressedBytes,
+    maxFiles: settings.exportMaxFiles ?? DEFAULT_EXPORT_LIMITS.maxFiles,
+    maxRatio: settings.exportMaxRatio ?? DEFAULT_EXPORT_LIMITS.maxRatio,
+  };
 }

@@ -24,6 +24,10 @@ export const ProfileSchema = z.strictObject({
   benchlingApiUrl: z.string().min(1).optional(),
   benchlingJwksUrl: z.string().min(1).optional(),
   benchlingRateLimit: z.string().min(1).optional(),
+  exportMaxDownload: z.union([z.string().min(1), z.number()]).optional(),
+  exportMaxUncompressed: z.union([z.string().min(1), z.number()]).optional(),
+  exportMaxFiles: z.number().int().optional(),
+  exportMaxRatio: z.number().optional(),
   // Stack settings, written by `init`; synth, deploy and validate fall back to them.
   awsProfile: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

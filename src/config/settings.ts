@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { UsageError } from '../errors/app-error.ts';
 import type { Env } from '../secret/source.ts';
+import { byteSize } from './byte-size.ts';
+import { DEFAULT_EXPORT_LIMITS } from './export-limits.ts';
 import type { Profile } from './profile.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +57,11 @@ export const SETTINGS = {
       .refine((v) => v.maxMs >= 1000 && v.maxMs >= v.quietMs, 'the longest wait must be at least 1 s and at least the quiet time'),
     default: { quietMs: 1000, maxMs: 30_000 },
   }),
+  // What one export may cost the worker (see export-limits.ts); a refused export names its limit.
+  exportMaxDownload: setting({ env: 'EXPORT_MAX_DOWNLOAD', schema: byteSize, default: DEFAULT_EXPORT_LIMITS.maxDownloadBytes }),
+  exportMaxUncompressed: setting({ env: 'EXPORT_MAX_UNCOMPRESSED', schema: byteSize, default: DEFAULT_EXPORT_LIMITS.maxUncompressedBytes }),
+  exportMaxFiles: setting({ env: 'EXPORT_MAX_FILES', schema: z.coerce.number().int().min(1), default: DEFAULT_EXPORT_LIMITS.maxFiles }),
+  exportMaxRatio: setting({ env: 'EXPORT_MAX_RATIO', schema: z.coerce.number().min(1), default: DEFAULT_EXPORT_LIMITS.maxRatio }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -33,7 +33,18 @@ export interface AppSettings {
   readonly logLevel?: string;
   /** `direct` (the default) or the URL of a Quilt packaging-engine queue, which the worker is then allowed to send to. */
   readonly packager?: string;
+  /** EXPORT_MAX_DOWNLOAD: bytes, or a size such as `5GiB` (the default). */
+  readonly exportMaxDownload?: string | number;
+  /** EXPORT_MAX_UNCOMPRESSED: bytes, or a size such as `20GiB` (the default). */
+  readonly exportMaxUncompressed?: string | number;
+  /** EXPORT_MAX_FILES: entries of an export ZIP; default 10000. */
+  readonly exportMaxFiles?: number;
+  /** EXPORT_MAX_RATIO: the most one file of an export may expand (uncompressed ÷ compressed); default 200. */
+  readonly exportMaxRatio?: number;
 }
+
+const PLAIN_SETTINGS = ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
+const EXPORT_LIMIT_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio'] as const;
 
 export interface TaskSize {
   /** Fargate CPU units. */
@@ -109,7 +120,7 @@ export class BenchlingWebhook extends Construct {
     const tasks = this.createTasks(props, logRetention);
     this.webhookTask = tasks.webhook;
     this.workerTask = tasks.worker;
-    this.grantAccess(props.settings?.packager);
+    this.grantAccess(props.settings);
     if (props.secretKmsKeyArn !== undefined) this.grantSecretKey(parseKmsKeyArn(props.secretKmsKeyArn, 'secretKmsKeyArn'));
 
     this.webhookService = new WebhookService(this, 'WebhookService', {
@@ -193,12 +204,17 @@ export class BenchlingWebhook extends Construct {
     }
   }
 
-  /** The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages, and sends to the packaging engine when PACKAGER names one. */
-  private grantAccess(packager: string | undefined): void {
+  /**
+   * The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages
+   * (removing what a failed job wrote under the package prefix), and sends to the packaging
+   * engine when PACKAGER names one.
+   */
+  private grantAccess(settings: AppSettings = {}): void {
+    const packager = settings.packager;
     this.jobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
     this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
-    this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole);
+    this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole, settings.packagePrefix ?? (SETTINGS.packagePrefix.default as string));
     if (packager !== undefined && packager !== 'direct') {
       const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);
       const arn = Stack.of(this).formatArn({ service: 'sqs', region: engine.region, account: engine.account, resource: engine.name });
@@ -229,9 +245,19 @@ function importSecret(scope: Construct, arn: string): secretsmanager.ISecret {
 
 function settingsEnv(settings: AppSettings = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const) {
+  for (const key of PLAIN_SETTINGS) {
     const value = settings[key];
     if (value !== undefined) env[SETTINGS[key].env] = value;
+  }
+  // Checked at synth as the worker will read them, so a bad limit stops the deploy, not the task.
+  for (const key of EXPORT_LIMIT_SETTINGS) {
+    const value = settings[key];
+    if (value === undefined) continue;
+    const parsed = SETTINGS[key].schema.safeParse(value);
+    if (!parsed.success) {
+      throw new UsageError('SETTING_INVALID', `settings.${key} (${SETTINGS[key].env}) is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    env[SETTINGS[key].env] = String(value);
   }
   return env;
 }

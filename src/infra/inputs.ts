@@ -1,5 +1,5 @@
 import { DEFAULT_PROFILE, type Profile } from '../config/profile.ts';
-import { resolveSettings } from '../config/settings.ts';
+import { resolveSettings, type SettingOrigin, type Settings } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
 import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
@@ -118,12 +118,23 @@ function withProfileStackValues(values: StackInputValues, profile: Profile | und
   };
 }
 
+const EXPORT_LIMIT_KEYS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio'] as const;
+type ExportLimitKey = (typeof EXPORT_LIMIT_KEYS)[number];
+
+/** Only the limits someone set: the containers' own defaults cover the rest. */
+function exportLimitsSet(settings: Settings<ExportLimitKey>, origins: Record<ExportLimitKey, SettingOrigin>): Partial<Record<ExportLimitKey, number>> {
+  const set: Partial<Record<ExportLimitKey, number>> = {};
+  for (const key of EXPORT_LIMIT_KEYS) if (origins[key] !== 'default' && settings[key] !== undefined) set[key] = settings[key];
+  return set;
+}
+
 /** Flags (or context) > env > profile > the ARN itself, for the settings a stack needs. */
 export function resolveStackInputs(given: StackInputValues, context: StackInputContext): StackInputs {
   const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
-  const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'], {
+  const keys = ['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager', ...EXPORT_LIMIT_KEYS] as const;
+  const { values: settings, origins } = resolveSettings(keys, {
     flags: { region: values.region },
     env: context.env,
     profile: context.profile,
@@ -151,6 +162,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       quiltCatalog: settings.quiltCatalog,
       logLevel: settings.logLevel,
       packager: settings.packager,
+      ...exportLimitsSet(settings, origins),
     },
   };
   return { stackName, props, secretSource: secret.source };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ExportContent } from './export-zip.ts';
+import type { CraftedExport, ExportContent } from './export-zip.ts';
 import { randomHex } from './ids.ts';
 
 /** How long an export stays RUNNING: at least `polls` task reads and at least `ms` of time. */
@@ -29,8 +29,19 @@ interface ExportTask {
 export class ExportTasks {
   private readonly tasks = new Map<string, ExportTask>();
   private readonly downloads = new Map<string, ExportContent>();
+  private readonly crafted = new Map<string, CraftedExport>();
 
   constructor(public timing: ExportTiming) {}
+
+  /** Exports of this entry started from now on download `body` instead of its ZIP; undefined restores the ZIP. */
+  craft(entryId: string, body: CraftedExport | undefined): void {
+    if (body === undefined) this.crafted.delete(entryId);
+    else this.crafted.set(entryId, body);
+  }
+
+  craftedBody(entryId: string): CraftedExport | undefined {
+    return this.crafted.get(entryId);
+  }
 
   start(content: ExportContent, failure: string | undefined): string {
     const task: ExportTask = {

@@ -8,11 +8,23 @@ export interface ExportContent {
   entry: SandboxEntry;
   format: ExportFormat;
   attachments: ReadonlyMap<string, AttachmentSource>;
+  /** A test's own bytes served instead of the ZIP the entry would export (see ExportTasks.craft). */
+  crafted?: CraftedExport | undefined;
+}
+
+/**
+ * The body of an export download chosen by a test: a malformed or hostile ZIP, or bytes that
+ * are no ZIP at all. open() is called once per download, so a retried download gets it again.
+ */
+export interface CraftedExport {
+  /** Announced as Content-Length; undefined sends the body chunked, with no length up front. */
+  size?: number | undefined;
+  open(): Readable;
 }
 
 export interface ExportZip {
-  /** Known before the first byte, so the download can announce Content-Length as S3 does. */
-  size: number;
+  /** Known before the first byte, so the download can announce Content-Length as S3 does; a crafted body may leave it out. */
+  size: number | undefined;
   stream: Readable;
   /** Stops generating content, for a client that went away. */
   dispose(): void;
@@ -25,6 +37,10 @@ export interface ExportZip {
  * bytes.
  */
 export async function buildExportZip(content: ExportContent): Promise<ExportZip> {
+  if (content.crafted) {
+    const stream = content.crafted.open();
+    return { size: content.crafted.size, stream, dispose: () => stream.destroy() };
+  }
   const zip = new ZipFile();
   const options = { compress: false, mtime: new Date(content.entry.modifiedAt) };
   const sources: Readable[] = [];

@@ -31,6 +31,7 @@ export type {
   WebhookMessage,
 } from './envelopes.ts';
 export type { ExportTiming, TaskView } from './export-tasks.ts';
+export type { CraftedExport } from './export-zip.ts';
 export type { FailureSpec, TruncationSpec } from './fault-plan.ts';
 export { DEFAULT_RATE_LIMIT, type RateLimitSettings } from './rate-limiter.ts';
 export type { LoggedRequest } from './request-log.ts';

@@ -9,6 +9,7 @@ import type { EntryInput, LinkedObject, LinkedObjectKind, SandboxEntry } from '.
 import { EntryStore } from './entry-store.ts';
 import { EnvelopeFactory, type WebhookEnvelope } from './envelopes.ts';
 import { ExportTasks, type ExportTiming } from './export-tasks.ts';
+import type { CraftedExport } from './export-zip.ts';
 import { FaultPlan, type FailureSpec, type TruncationSpec } from './fault-plan.ts';
 import { benchlingId } from './ids.ts';
 import { DEFAULT_RATE_LIMIT, FixedWindowRateLimiter, type RateLimitSettings } from './rate-limiter.ts';
@@ -209,6 +210,15 @@ export class SandboxTenant {
 
   truncateNextDownload(spec: TruncationSpec = {}): void {
     this.faults.truncateNextDownload(spec);
+  }
+
+  /**
+   * Exports of the entry started from now on download `body` (a hostile or malformed ZIP)
+   * instead of the ZIP the entry would export; undefined goes back to the real one.
+   */
+  craftExport(entryId: string, body: CraftedExport | undefined): void {
+    if (!this.running().entries.get(entryId)) throw new AppError('sandbox_unknown_entry', `no entry ${entryId} in the sandbox`);
+    this.exports.craft(entryId, body);
   }
 
   // --- observation -----------------------------------------------------------------------

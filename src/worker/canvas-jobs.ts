@@ -13,6 +13,7 @@ import { CANVAS_FEATURE_ID } from '../canvas/manifest.ts';
 import { metadataView } from '../canvas/metadata-view.ts';
 import { viewForButton, type ButtonRoute } from '../canvas/router.ts';
 import { parseCanvasState } from '../canvas/state.ts';
+import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
 import type { JobBody } from '../queue/queue.ts';
@@ -20,7 +21,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { bindingOf, thisAppId, type CanvasBinding } from './canvas-binding.ts';
 import { problemOf } from './canvas-problem.ts';
 import { readLatestPackage } from './canvas-registry.ts';
-import type { EntryCanvases } from './entry-canvases.ts';
+import type { EntryCanvases, RecordedCanvas } from './entry-canvases.ts';
 import type { LinkedPackageIndex } from './linked-index.ts';
 import type { PackagedEntry } from './package-entry.ts';
 
@@ -79,15 +80,32 @@ export class CanvasJobs {
     try {
       const recorded = await this.options.canvases.of(entryId);
       if (recorded.length === 0) return;
-      const view = await this.mainViewFor(entryId, packaged);
-      for (const { canvasId, appId } of recorded) {
-        const binding = await this.rebind(entryId, canvasId, appId);
-        if (binding === undefined) continue;
-        if (appId !== binding.appId) await this.options.canvases.add(binding);
-        if ((await this.show(binding, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
-      }
+      await this.showOnRecorded(entryId, recorded, await this.mainViewFor(entryId, packaged));
     } catch (err) {
       this.options.log.warn({ err, entryId }, 'package written, but its canvases could not be redrawn');
+    }
+  }
+
+  /**
+   * After an entry job was refused (see Refusal): its canvases show why, since no retry will
+   * redraw them. Never throws: the refusal is what the job reports.
+   */
+  async showRefusal(entryId: string, refusal: Refusal, reference?: string): Promise<void> {
+    try {
+      const view = errorView({ entryId, problem: problemOf(refusal), ...(reference === undefined ? {} : { reference }) });
+      await this.showOnRecorded(entryId, await this.options.canvases.of(entryId), view);
+    } catch (err) {
+      this.options.log.warn({ err, entryId }, 'the refusal could not be shown on the canvases');
+    }
+  }
+
+  /** Shows a view on each recorded canvas that Benchling's own record still binds to this entry and app. */
+  private async showOnRecorded(entryId: string, recorded: RecordedCanvas[], view: CanvasView): Promise<void> {
+    for (const { canvasId, appId } of recorded) {
+      const binding = await this.rebind(entryId, canvasId, appId);
+      if (binding === undefined) continue;
+      if (appId !== binding.appId) await this.options.canvases.add(binding);
+      if ((await this.show(binding, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
     }
   }
 

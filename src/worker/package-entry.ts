@@ -6,20 +6,25 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { BenchlingClient } from '../benchling/benchling-client.ts';
 import type { BenchlingEntry } from '../benchling/api-schemas.ts';
+import { BenchlingError, BenchlingErrorCode } from '../benchling/api-errors.ts';
 import { isLinkedObjectKind } from '../benchling/linked-objects.ts';
 import { readZipEntries } from '../benchling/zip-entries.ts';
+import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
+import { AppError } from '../errors/app-error.ts';
 import { chunkedSha256 } from '../quilt/chunked-sha256.ts';
 import { ChunkedSha256Stream } from '../quilt/hashing-stream.ts';
 import { entryMeta, packageMeta, type Manifest, type ManifestEntry } from '../quilt/manifest.ts';
 import { writeManifest } from '../quilt/manifest-writer.ts';
 import { publishPackage } from '../quilt/publish-package.ts';
 import { validatePackageName } from '../quilt/package-name.ts';
-import { readLatest } from '../quilt/read-package.ts';
+import { readLatest, type PackageRevision } from '../quilt/read-package.ts';
 import { manifestKey, packageDataKey } from '../quilt/registry-layout.ts';
 import { validateLogicalKey } from '../quilt/logical-key.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
 import { APP_KEYS_PREFIX } from '../storage/app-keys.ts';
+import { AttemptWrites, names } from './attempt-writes.ts';
+import { checkPackageOwner } from './package-owner.ts';
 
 /** Names this pipeline writes itself; an export file with one of these names moves under export/. */
 const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
@@ -41,6 +46,8 @@ export interface PackagingDeps {
   /** The Quilt catalog's host (QUILT_CATALOG): README.md and links.json may link there, and to the tenant. */
   catalog?: string | undefined;
   tempRoot?: string;
+  /** What one export may cost; DEFAULT_EXPORT_LIMITS when not given. */
+  limits?: ExportLimits | undefined;
 }
 
 export interface PackagingEngine {
@@ -58,7 +65,10 @@ export interface PackagedEntry {
   files: { logicalKey: string; size: number }[];
 }
 
-/** Says where each logical key is written: its final key, or a staging key (see placement()). */
+/**
+ * Says where each logical key is written: its final key, or a staging key (see placement()),
+ * noting each key in the attempt's writes.
+ */
 type Place = (logicalKey: string) => string;
 
 async function storeFile(
@@ -103,22 +113,42 @@ async function nameLinks(deps: PackagingDeps, links: ReturnType<typeof entryLink
   return named;
 }
 
-/** Streams every file of the export ZIP into the registry, hashing each as it passes. */
+/**
+ * Streams every file of the export ZIP into the registry, hashing each as it passes. The
+ * export is refused (see ExportLimits) before the first file is written.
+ */
 async function storeExport(deps: PackagingDeps, place: Place, entryId: string, dir: string): Promise<ManifestEntry[]> {
-  const zip = await deps.client.exportEntryZip(entryId, dir);
+  const zip = await deps.client.exportEntryZip(entryId, dir, { limits: deps.limits ?? DEFAULT_EXPORT_LIMITS });
   const entries: ManifestEntry[] = [];
+  const seen = new Set<string>();
   for await (const file of readZipEntries(zip.path)) {
     const logicalKey = OWN_FILES.has(file.path) ? `export/${file.path}` : file.path;
     validateLogicalKey(logicalKey);
+    // A second file under one name would overwrite the first one's bytes, and no manifest can hold both.
+    if (seen.has(logicalKey)) throw duplicateName(zip.path, logicalKey);
+    seen.add(logicalKey);
     entries.push(await storeFile(deps, place, logicalKey, await file.open(), file.size));
   }
   return entries;
 }
 
-/** A physical key names this store key (with or without a versionId). */
-function names(store: ObjectStore, physicalKey: string, key: string): boolean {
-  const at = store.physicalKey(key);
-  return physicalKey === at || physicalKey.startsWith(`${at}?`);
+function duplicateName(zipPath: string, logicalKey: string): BenchlingError {
+  return new BenchlingError(BenchlingErrorCode.ZIP_DUPLICATE_NAME, `The export ZIP ${zipPath} holds two files that would both be ${JSON.stringify(logicalKey)} in the package`, false);
+}
+
+/**
+ * The package's `latest` revision, or undefined when it has none or it cannot be read as a
+ * revision (a broken pointer or manifest names nothing that could still be kept whole). A
+ * registry that does not answer fails the job: without `latest` neither its owner nor its
+ * files are known.
+ */
+async function readPrevious(store: ObjectStore, name: string): Promise<PackageRevision | undefined> {
+  try {
+    return await readLatest(store, name);
+  } catch (error) {
+    if (error instanceof AppError && error.code.startsWith('quilt_')) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -128,17 +158,21 @@ function names(store: ObjectStore, physicalKey: string, key: string): boolean {
  * job finishes — forever, if the job then fails. Such files are written to a staging key
  * first; everything else (new paths, integrated mode) goes straight to its final key.
  */
-async function placement(deps: PackagingDeps, name: string): Promise<{ place: Place; live: Map<string, ManifestEntry>; staging: string }> {
+function placement(
+  deps: PackagingDeps,
+  name: string,
+  previous: PackageRevision | undefined,
+  writes: AttemptWrites,
+): { place: Place; live: Map<string, ManifestEntry>; staging: string } {
   const staging = `${STAGING_PREFIX}${name}/${randomUUID()}/`;
   const live = new Map<string, ManifestEntry>();
   if (!deps.engine) {
-    // A latest that cannot be read names nothing we could still keep whole.
-    const previous = await readLatest(deps.store, name).catch(() => undefined);
     for (const e of previous?.manifest.entries ?? []) {
       if (names(deps.store, e.physicalKey, packageDataKey(name, e.logicalKey))) live.set(e.logicalKey, e);
     }
   }
-  return { place: (logicalKey) => (live.has(logicalKey) ? staging + logicalKey : packageDataKey(name, logicalKey)), live, staging };
+  const place: Place = (logicalKey) => writes.note(live.has(logicalKey) ? staging + logicalKey : packageDataKey(name, logicalKey));
+  return { place, live, staging };
 }
 
 /**
@@ -177,13 +211,22 @@ export async function packageEntry(entryId: string, deps: PackagingDeps): Promis
   return packageFetchedEntry(await deps.client.getEntry(entryId), deps);
 }
 
-/** packageEntry for an entry the caller has just read (it decided on it first). */
+/**
+ * packageEntry for an entry the caller has just read (it decided on it first). A package
+ * whose `latest` belongs to another entry is refused before anything is written; a job that
+ * fails part-way takes back the files it wrote (see AttemptWrites), unless a revision it
+ * published may name them.
+ */
 export async function packageFetchedEntry(entry: BenchlingEntry, deps: PackagingDeps): Promise<PackagedEntry> {
   const name = `${deps.prefix}/${entry.displayId}`;
   validatePackageName(name);
+  const previous = await readPrevious(deps.store, name);
+  checkPackageOwner(name, entry, previous);
+  const writes = new AttemptWrites(deps.store, name);
+  const { place, live, staging } = placement(deps, name, previous, writes);
   const dir = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'bw-job-'));
-  const { place, live, staging } = await placement(deps, name);
-  let published = false;
+  // Once the engine may have the message, it may read any file under the prefix: they stay.
+  let submitted = false;
   try {
     const exported = await storeExport(deps, place, entry.id, dir);
     const links = await nameLinks(deps, entryLinks(entry));
@@ -204,20 +247,21 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
     const message = `Benchling entry ${entry.displayId}, modified ${entry.modifiedAt}`;
     if (deps.engine) {
       const keep = new Set(entries.map((e) => packageDataKey(name, e.logicalKey)));
+      // A send that fails may still have reached the engine.
+      submitted = true;
       await deps.engine.submit({ name, prefixKey: `${name}/`, keep, commitMessage: message });
       return { name, displayId: entry.displayId, changed: true, files };
     }
     const manifest: Manifest = { meta: packageMeta({ userMeta: metadata as never, message }), entries };
     const result = await publishPackage(deps.store, { name, manifest });
-    published = true;
     await settleStaged(deps, name, result.topHash, manifest, staging);
     deps.log.info({ package: name, topHash: result.topHash, changed: result.changed, files: files.length }, 'package written');
     return { name, displayId: entry.displayId, topHash: result.topHash, changed: result.changed, files };
+  } catch (error) {
+    // A publish that failed may still have written its revision: removeUnnamed keeps what any revision names.
+    if (!submitted) await writes.removeUnnamed(deps.log);
+    throw error;
   } finally {
     await rm(dir, { recursive: true, force: true });
-    // Once published, the revision may name staged bytes until settleStaged has moved them: keep them.
-    if (!published && live.size > 0) {
-      for await (const key of deps.store.listKeys(staging)) await deps.store.delete(key).catch(() => undefined);
-    }
   }
 }

@@ -1,6 +1,8 @@
 import { BenchlingClient } from '../benchling/benchling-client.ts';
 import type { RateLimiter } from '../benchling/rate-limiter.ts';
 import { UsageError } from '../errors/app-error.ts';
+import { Refusal } from '../errors/refusal.ts';
+import type { ExportLimits } from '../config/export-limits.ts';
 import type { Logger } from '../log/logger.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { SecretState } from '../service/secret-state.ts';
@@ -40,6 +42,8 @@ export interface PackagingHandlerOptions {
   appId?: string | undefined;
   /** ENTRY_SETTLE: the worker's part of it (see EntryJobs); without it entry jobs are never deferred. */
   entrySettle?: EntrySettle | undefined;
+  /** EXPORT_MAX_*: what one export may cost; the defaults of DEFAULT_EXPORT_LIMITS when not given. */
+  exportLimits?: ExportLimits | undefined;
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
 }
@@ -72,7 +76,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
   });
   const engine = await engineFor(options);
   const catalog = catalogHost(options.quiltCatalog);
-  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine, catalog });
+  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine, catalog, limits: options.exportLimits });
   const pack = (entryId: string) => packageEntry(entryId, deps());
   const canvas = new CanvasJobs({
     client: () => client!,
@@ -96,7 +100,13 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
         options.log.warn({ job: body }, 'entry job without an entry id: dropped');
         return;
       }
-      const outcome = await entries.handle({ entryId: body.entryId, receivedAt: String(body.receivedAt), receiveCount: lease.receiveCount, maxReceives: lease.maxReceives });
+      const entryId = body.entryId;
+      const job = { entryId, receivedAt: String(body.receivedAt), receiveCount: lease.receiveCount, maxReceives: lease.maxReceives };
+      const outcome = await entries.handle(job).catch(async (error: unknown) => {
+        // Canvas jobs show their own failures; a refused entry job is never retried, so its canvases are told now.
+        if (error instanceof Refusal) await canvas.showRefusal(entryId, error, lease.jobId);
+        throw error;
+      });
       if (outcome.kind === 'deferred') return outcome.deferral;
       if (outcome.kind === 'packaged') {
         await canvas.redraw(body.entryId, outcome.result);

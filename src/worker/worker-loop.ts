@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Refusal } from '../errors/refusal.ts';
 import type { JobBody, Lease, Queue } from '../queue/queue.ts';
 
 /** Not a failure: the job is handed back to run again after retryInMs. */
@@ -22,8 +23,9 @@ export interface WorkerLoopOptions {
 
 /**
  * Lease, run, ack; on failure hand the job back with a growing delay, so that the queue's
- * receive limit (then the dead-letter queue) ends a job that keeps failing. A handler may
- * also defer its job (hand it back for a moment without a failure: see EntryJobs).
+ * receive limit (then the dead-letter queue) ends a job that keeps failing. A refusal (see
+ * Refusal) is settled at once instead. A handler may also defer its job (hand it back for a
+ * moment without a failure: see EntryJobs).
  */
 export class WorkerLoop {
   private running = false;
@@ -84,6 +86,14 @@ export class WorkerLoop {
         () => log.info('job done'),
         (err: unknown) => log.warn({ err }, 'job done but its lease was lost; it may run again'),
       );
+      return;
+    }
+    if (failure instanceof Refusal) {
+      // The same input would be refused again: retrying only spends the queue's deliveries and
+      // holds up the entry's later jobs (an SQS FIFO group waits behind it). The job is settled;
+      // an edit of the entry, or Update package on its canvas, queues a new one.
+      log.error({ reason: failure.reason, err: failure }, `job refused (${failure.reason}); it will not be retried`);
+      await lease.ack().catch((err: unknown) => log.warn({ err }, 'job refused but its lease was lost; it may run again'));
       return;
     }
     const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);

@@ -113,10 +113,10 @@ describe('BenchlingClient: exports', () => {
     assert.equal(tenant.requests(DOWNLOAD)[0]!.fault, 'truncated');
   });
 
-  test('maxBytes refuses a larger export (EXPORT_TOO_LARGE) and leaves no partial file', async () => {
+  test('limits.maxDownloadBytes refuses a larger export (EXPORT_TOO_LARGE) and leaves no partial file', async () => {
     const entry = tenant.addEntry({ attachments: { 'big.bin': 2_000_000 } });
     const dir = freshDir();
-    await assert.rejects(clientFor(tenant).exportEntryZip(entry.id, dir, { wait: fastPolls, maxBytes: 1_000_000 }), appError('EXPORT_TOO_LARGE', /limit of 1000000 bytes/));
+    await assert.rejects(clientFor(tenant).exportEntryZip(entry.id, dir, { wait: fastPolls, limits: { maxDownloadBytes: 1_000_000 } }), appError('EXPORT_TOO_LARGE', /limit of 1000000 bytes/));
     assert.deepEqual(await readdir(dir), []);
     assert.equal(tenant.count(DOWNLOAD), 1, 'not retried');
   });

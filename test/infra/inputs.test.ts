@@ -82,3 +82,13 @@ test('PACKAGER reaches the stack from the environment or the profile, as it reac
   const profile = { secretArn: SECRET_ARN, packager: url };
   assert.equal(resolveStackInputs({}, { env: {}, profileName: 'default', profile }).props.settings?.packager, url);
 });
+
+test('export limits reach the stack from the environment or the profile, as they reach `serve`; unset ones stay out of the props', () => {
+  const fromEnv = resolveStackInputs({}, context({ EXPORT_MAX_DOWNLOAD: '1GiB', EXPORT_MAX_RATIO: '50' }, SECRET_ARN)).props.settings;
+  assert.equal(fromEnv?.exportMaxDownload, 1024 ** 3);
+  assert.equal(fromEnv?.exportMaxRatio, 50);
+  assert.ok(!('exportMaxFiles' in (fromEnv ?? {})) && !('exportMaxUncompressed' in (fromEnv ?? {})));
+  const fromProfile = resolveStackInputs({}, { env: {}, profileName: 'default', profile: { secretArn: SECRET_ARN, exportMaxFiles: 500 } }).props.settings;
+  assert.equal(fromProfile?.exportMaxFiles, 500);
+  assert.throws(() => resolveStackInputs({}, context({ EXPORT_MAX_UNCOMPRESSED: 'big' }, SECRET_ARN)), /EXPORT_MAX_UNCOMPRESSED is invalid/);
+});

@@ -15,7 +15,7 @@ const VPC = { vpcId: 'vpc-0123456789abcdef0', privateSubnetIds: ['subnet-0aaaaaa
 const ECR_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/benchling-webhook:1.4.2`;
 const ENGINE_QUEUE = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/quilt-packager`;
 
-/** Every non-default option at once: existing VPC and bucket, allow-list, ECR image, alarm email, API logs, packaging engine. */
+/** Every non-default option at once: existing VPC and bucket, allow-list, ECR image, alarm email, API logs, packaging engine, package prefix, export limits. */
 let custom: SynthResult;
 let t: Template;
 /** An image from another registry, and an IPv6 range in the allow-list. */
@@ -31,7 +31,7 @@ before(() => {
       imageUri: ECR_IMAGE,
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
-      settings: { packager: ENGINE_QUEUE },
+      settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500 },
     },
     { knownSecretValues: known },
   );
@@ -77,7 +77,7 @@ test('existing VPC: nothing created, tasks and load balancer in the given privat
   assert.equal(manifest.missing, undefined, 'synth needed no context lookup');
 });
 
-test('existing bucket: none created; the worker writes to it by name, and deletes only under the app prefix', () => {
+test('existing bucket: none created; the worker writes to it by name, and deletes only under the app prefix and the package prefix', () => {
   t.resourceCountIs('AWS::S3::Bucket', 0);
   assert.deepEqual(workerEnv(t).REGISTRY, 's3://acme-quilt-packages');
   const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
@@ -85,12 +85,25 @@ test('existing bucket: none created; the worker writes to it by name, and delete
   const deletes = policyStatements(t).filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:Delete')));
   assert.equal(deletes.length, 1, JSON.stringify(deletes));
   assert.deepEqual(deletes[0]!.Action, 's3:DeleteObject');
-  assert.match(JSON.stringify(deletes[0]!.Resource), /s3:::acme-quilt-packages\/\.benchling-webhook\/\*"/);
+  const resources = JSON.stringify(deletes[0]!.Resource);
+  assert.match(resources, /s3:::acme-quilt-packages\/\.benchling-webhook\/\*"/);
+  assert.match(resources, /s3:::acme-quilt-packages\/lab-notes\/\*"/);
   // What the worker deletes at run time, checked against what the stack lets it delete.
-  const allowed = JSON.stringify(deletes[0]!.Resource).match(/acme-quilt-packages\/([^"*]*)\*/)![1]!;
-  for (const deleted of [`${STAGING_PREFIX}benchling/EXP1/3f2a/data.csv`, `${ENTRY_CANVASES_PREFIX}etr_1/cnvs_1`]) {
-    assert.ok(deleted.startsWith(allowed), `the worker deletes ${deleted}, outside the granted ${allowed}*`);
+  const allowed = [...resources.matchAll(/acme-quilt-packages\/([^"*]*)\*/g)].map((m) => m[1]!);
+  assert.equal(allowed.length, 2, resources);
+  for (const deleted of [`${STAGING_PREFIX}benchling/EXP1/3f2a/data.csv`, `${ENTRY_CANVASES_PREFIX}etr_1/cnvs_1`, 'lab-notes/EXP1/data.csv']) {
+    assert.ok(allowed.some((prefix) => deleted.startsWith(prefix)), `the worker deletes ${deleted}, outside the granted ${allowed.join('*, ')}*`);
   }
+});
+
+test('export limits: the ones given reach the containers as the env the worker reads; a bad one stops synth', () => {
+  assert.equal(workerEnv(t).EXPORT_MAX_DOWNLOAD, '1GiB');
+  assert.equal(workerEnv(t).EXPORT_MAX_FILES, '500');
+  assert.equal(workerEnv(t).EXPORT_MAX_RATIO, undefined, 'an unset limit is left to the worker default');
+  assert.throws(
+    () => synthStack({ settings: { exportMaxUncompressed: '20 gigs' } }),
+    (error: unknown) => error instanceof UsageError && error.code === 'SETTING_INVALID' && /settings\.exportMaxUncompressed \(EXPORT_MAX_UNCOMPRESSED\)/.test(error.message),
+  );
 });
 
 test('packaging engine (PACKAGER): the worker gets its URL and may send to that queue; the webhook may not', () => {

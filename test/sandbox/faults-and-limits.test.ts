@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { apiFor, exportEntry, tokenFor, unzip, type Api } from './sandbox-client.ts';
@@ -116,6 +117,28 @@ describe('sandbox tenant: fault injection', () => {
     const response = await fetch(task.response!.downloadURL);
     assert.equal(response.status, 200);
     await assert.rejects(response.arrayBuffer());
+  });
+
+  test('a crafted export downloads as given, chunked when it has no size; each export keeps the body it started with', async () => {
+    const entry = tenant.addEntry();
+    const body = Buffer.from('not a zip at all');
+    tenant.craftExport(entry.id, { size: body.length, open: () => Readable.from([body]) });
+    const announced = await exportEntry(api, entry.id);
+    tenant.craftExport(entry.id, { open: () => Readable.from([body]) });
+    const chunked = await exportEntry(api, entry.id);
+    tenant.craftExport(entry.id, undefined);
+    const real = await exportEntry(api, entry.id);
+    const first = await fetch(announced.response!.downloadURL);
+    assert.equal(first.headers.get('content-length'), String(body.length));
+    assert.deepEqual(Buffer.from(await first.arrayBuffer()), body);
+    const second = await fetch(chunked.response!.downloadURL);
+    assert.equal(second.headers.get('content-length'), null);
+    assert.equal(second.headers.get('transfer-encoding'), 'chunked');
+    assert.deepEqual(Buffer.from(await second.arrayBuffer()), body);
+    // A download of the same export again opens the body again.
+    assert.deepEqual(Buffer.from(await (await fetch(announced.response!.downloadURL)).arrayBuffer()), body);
+    assert.ok((await unzip(Buffer.from(await (await fetch(real.response!.downloadURL)).arrayBuffer()))).size > 0);
+    assert.throws(() => tenant.craftExport('etr_nope', undefined), { name: 'AppError', code: 'sandbox_unknown_entry' });
   });
 
   test('faults refuse nonsense arguments with AppError', () => {

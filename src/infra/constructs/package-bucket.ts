@@ -50,12 +50,15 @@ export class PackageBucket extends Construct {
   }
 
   /**
-   * Package data, manifests and pointers: read and write, never delete (earlier revisions stay
-   * readable) and never the bucket's configuration. Delete only under the app's own prefix:
-   * staged copies are removed once a revision no longer names them, and so are the records
-   * of canvases Benchling no longer has.
+   * Package data, manifests and pointers: read and write, never the bucket's configuration.
+   * Delete only under the app's own prefix (staged copies are removed once a revision no
+   * longer names them, and so are the records of canvases Benchling no longer has) and under
+   * the package prefix, where a job that fails part-way removes the files it wrote that no
+   * revision names. Never s3:DeleteObjectVersion: on the versioned bucket a delete only hides
+   * the current version, so every revision stays readable through the versions it pins.
    */
-  grantPackageWrites(role: IRole): void {
+  grantPackageWrites(role: IRole, packagePrefix: string): void {
+    const packageKeys = `${packagePrefix}/*`;
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'],
@@ -65,7 +68,7 @@ export class PackageBucket extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:DeleteObject'],
-        resources: [this.bucket.arnForObjects(`${APP_KEYS_PREFIX}*`)],
+        resources: [this.bucket.arnForObjects(`${APP_KEYS_PREFIX}*`), this.bucket.arnForObjects(packageKeys)],
       }),
     );
     role.addToPrincipalPolicy(
@@ -78,13 +81,19 @@ export class PackageBucket extends Construct {
       role,
       `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket, '*')}]`,
       'Package keys are chosen at run time (entry display ids under the package prefix, manifests and pointers ' +
-        'under .quilt/), so object access is granted on the one bucket, with no delete and no bucket configuration.',
+        'under .quilt/), so object access is granted on the one bucket, with no version delete and no bucket configuration.',
     );
     acknowledge(
       role,
       `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket, `${APP_KEYS_PREFIX}*`)}]`,
       'Staged file copies and canvas records get run-time keys under the app prefix; delete is allowed there ' +
-        'and nowhere else, so no package revision can be removed.',
+        'and under the package prefix only, so no package revision can be removed.',
+    );
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${objectsFinding(this.bucket, packageKeys)}]`,
+      'A packaging job that fails part-way removes the files it wrote under the package prefix (run-time entry ' +
+        'display ids) that no revision names; a delete on the versioned bucket keeps every pinned version readable.',
     );
   }
 }

@@ -17,7 +17,7 @@ export const startExportRoute: Route = {
     const { id, format } = parsed.data;
     const entry = state.entries.get(id);
     if (!entry) throw notFound('Entry', id);
-    const content = { entry, format, attachments: new Map(state.entries.attachments(id)) };
+    const content = { entry, format, attachments: new Map(state.entries.attachments(id)), crafted: state.exports.craftedBody(id) };
     return json(202, { taskId: state.exports.start(content, state.faults.takeExportFailure()) });
   },
 };
@@ -50,9 +50,12 @@ export const downloadRoute: Route = {
 };
 
 function streamZip(res: ServerResponse, zip: ExportZip, truncation: TruncationSpec | undefined): void {
-  const cut = truncation ? Math.min(truncation.keepBytes ?? Math.floor(zip.size / 2), zip.size) : zip.size;
-  const abort = truncation?.abort === true && cut < zip.size;
-  res.writeHead(200, { 'content-type': 'application/zip', 'content-length': abort ? zip.size : cut });
+  // A crafted body of unknown size goes out chunked; it is cut only where keepBytes says.
+  const size = zip.size ?? Infinity;
+  const cut = truncation ? Math.min(truncation.keepBytes ?? Math.floor(size / 2), size) : size;
+  const abort = (truncation?.abort === true || zip.size === undefined) && cut < size;
+  const length = zip.size === undefined ? {} : { 'content-length': abort ? zip.size : cut };
+  res.writeHead(200, { 'content-type': 'application/zip', ...length });
   res.on('close', () => zip.dispose());
   res.on('drain', () => zip.stream.resume());
   zip.stream.on('error', () => res.destroy());
