@@ -48,7 +48,7 @@ async function directoryWritable(dir: string): Promise<boolean> {
  * never opens.
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const jwks = new JwksCache({ fetchJwks: options.fetchJwks ?? ((url) => httpFetchJwks(url)) });
+  const jwks = new JwksCache({ fetchJwks: options.fetchJwks ?? ((url) => httpFetchJwks(url)), log: options.log });
   const { secret } = options;
   secret.follow((current) => jwks.setUrl(options.jwksUrl ?? defaultJwksUrl(current)));
   // Warming is best effort: a JWKS outage shows in /health/ready and as 503s, not as a crash.
