@@ -24,6 +24,11 @@ export const ProfileSchema = z.strictObject({
   benchlingApiUrl: z.string().min(1).optional(),
   benchlingJwksUrl: z.string().min(1).optional(),
   benchlingRateLimit: z.string().min(1).optional(),
+  // The webhook service's HTTP limits: seconds (`20` or `"20s"`), and a connection count.
+  httpHeadersTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpBodyTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpIdleTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpMaxConnections: z.number().int().optional(),
   // Stack settings, written by `init`; synth, deploy and validate fall back to them.
   awsProfile: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

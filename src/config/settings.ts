@@ -14,6 +14,11 @@ interface SettingSpec<T> {
 
 const text = z.string().trim().min(1);
 
+/** A duration in seconds, written `20`, `20s` or `0.5s`; the value is in seconds. */
+const seconds = z
+  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?s?$/, 'must be a number of seconds, such as 20s').transform((v) => Number(v.replace(/s$/, '')))])
+  .pipe(z.number().positive('must be more than 0 s').max(3600, 'must be at most 3600 s (an hour)'));
+
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
   return spec;
 }
@@ -55,6 +60,20 @@ export const SETTINGS = {
       .refine((v) => v.maxMs >= 1000 && v.maxMs >= v.quietMs, 'the longest wait must be at least 1 s and at least the quiet time'),
     default: { quietMs: 1000, maxMs: 30_000 },
   }),
+  // The webhook service's defences against slow and idle clients (docs/operations.md, Limits).
+  // Benchling's deliveries arrive whole within milliseconds; these bound everyone else.
+  /** Seconds from a request's first byte until its headers must be complete (also a silent new connection's life). */
+  httpHeadersTimeout: setting({ env: 'HTTP_HEADERS_TIMEOUT', schema: seconds, default: 10 }),
+  /** Seconds from a request's first byte until its whole body must have arrived. */
+  httpBodyTimeout: setting({ env: 'HTTP_BODY_TIMEOUT', schema: seconds, default: 20 }),
+  /**
+   * Seconds a kept-alive connection may sit between requests. Above the 60 s idle timeout of
+   * the AWS proxies that may front it, so the proxy lets a connection go before we do and
+   * never sends a request down one we are closing.
+   */
+  httpIdleTimeout: setting({ env: 'HTTP_IDLE_TIMEOUT', schema: seconds, default: 72 }),
+  /** Open connections at most; at the cap, idle and slow ones are closed to make room. */
+  httpMaxConnections: setting({ env: 'HTTP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100_000), default: 256 }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -5,6 +5,7 @@ import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cach
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
 import type { Queue } from '../queue/queue.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
+import type { HttpLimits } from './http-limits.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { SecretState } from './secret-state.ts';
 import { buildServer } from './server.ts';
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   registryDir?: string | undefined;
   insecureSkipVerify?: boolean;
   fetchJwks?: FetchJwks;
+  /** Timeouts and the connection cap; default DEFAULT_HTTP_LIMITS. */
+  http?: HttpLimits;
 }
 
 export interface RunningService {
@@ -81,6 +84,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queue: options.queue,
     apiBase: () => options.apiUrl ?? defaultApiBase(secret.current),
     checks,
+    http: options.http,
   });
   const url = await app.listen({ host: options.host, port: options.port });
   return { url, close: () => app.close() };
