@@ -14,9 +14,12 @@ interface SettingSpec<T> {
 
 const text = z.string().trim().min(1);
 
-/** A duration in seconds, written `20`, `20s` or `0.5s`; the value is in seconds. */
-const seconds = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?s?$/, 'must be a number of seconds, such as 20s').transform((v) => Number(v.replace(/s$/, '')))])
+/** A duration in seconds, written `20`, `20s` or `0.5s` (a profile may hold the number); the value is in seconds. */
+const seconds = z.coerce
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?s?$/, 'must be a number of seconds, such as 20s')
+  .transform((v) => Number(v.replace(/s$/, '')))
   .pipe(z.number().positive('must be more than 0 s').max(3600, 'must be at most 3600 s (an hour)'));
 
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {

@@ -22,6 +22,12 @@ export class ServeProcess {
     return this;
   }
 
+  /** The process id, for watching its memory (attack-watch.ts). */
+  get pid(): number {
+    if (this.child?.pid === undefined) throw new Error('serve is not running');
+    return this.child.pid;
+  }
+
   /** Log lines with this message. */
   messages(msg: string): Record<string, unknown>[] {
     return this.logs.filter((l) => l.msg === msg);
