@@ -25,7 +25,7 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   const [{ startService }, { startWorker }, { httpLimitsFrom }] = await Promise.all([
     import('../service/start-service.ts'),
     import('./start-worker.ts'),
-    import('../service/http-limits.ts'),
+    import('../config/http-limits.ts'),
   ]);
   const { settings, log } = runtime;
   const registry = settings.registry ?? './quilt-registry';

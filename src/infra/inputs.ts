@@ -1,8 +1,9 @@
 import { DEFAULT_PROFILE, type Profile } from '../config/profile.ts';
-import { resolveSettings } from '../config/settings.ts';
+import { resolveSettings, type SettingsInput } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
 import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
+import type { WebhookHttpLimits } from './benchling-webhook.ts';
 import type { BenchlingWebhookStackProps } from './benchling-webhook-stack.ts';
 import { parseKmsKeyArn } from './kms-key-arn.ts';
 import { parseSecretArn } from './secret-arn.ts';
@@ -118,6 +119,19 @@ function withProfileStackValues(values: StackInputValues, profile: Profile | und
   };
 }
 
+/** The webhook container's HTTP limits that the environment or the profile set; the rest keep the service's defaults. */
+function webhookHttpProps(input: SettingsInput): { http: WebhookHttpLimits } | undefined {
+  const { values, origins } = resolveSettings(['httpHeadersTimeout', 'httpBodyTimeout', 'httpIdleTimeout', 'httpMaxConnections'], input);
+  const given = <K extends keyof typeof values>(key: K) => (origins[key] === 'default' ? undefined : values[key]);
+  const limits: WebhookHttpLimits = {
+    headersTimeoutSeconds: given('httpHeadersTimeout'),
+    bodyTimeoutSeconds: given('httpBodyTimeout'),
+    idleTimeoutSeconds: given('httpIdleTimeout'),
+    maxConnections: given('httpMaxConnections'),
+  };
+  return Object.values(limits).some((value) => value !== undefined) ? { http: limits } : undefined;
+}
+
 /** Flags (or context) > env > profile > the ARN itself, for the settings a stack needs. */
 export function resolveStackInputs(given: StackInputValues, context: StackInputContext): StackInputs {
   const values = withProfileStackValues(given, context.profile);
@@ -152,6 +166,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       logLevel: settings.logLevel,
       packager: settings.packager,
     },
+    webhook: webhookHttpProps({ flags: {}, env: context.env, profile: context.profile }),
   };
   return { stackName, props, secretSource: secret.source };
 }

@@ -5,7 +5,7 @@ import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cach
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
 import type { Queue } from '../queue/queue.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
-import type { HttpLimits } from './http-limits.ts';
+import type { HttpLimits } from '../config/http-limits.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { SecretState } from './secret-state.ts';
 import { buildServer } from './server.ts';

@@ -8,7 +8,7 @@ import { SERVICE_HTTP_SETTINGS } from '../../src/cli/serve-settings.ts';
 import { resolveSettings, type SettingsInput } from '../../src/config/settings.ts';
 import { UsageError } from '../../src/errors/app-error.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { DEFAULT_HTTP_LIMITS, httpLimitsFrom } from '../../src/service/http-limits.ts';
+import { DEFAULT_HTTP_LIMITS, httpLimitsFrom } from '../../src/config/http-limits.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
 import { serveInProcess } from '../support/serve-in-process.ts';
 

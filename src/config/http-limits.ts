@@ -1,5 +1,5 @@
-import { SETTINGS, type Settings } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
+import { SETTINGS, type Settings } from './settings.ts';
 
 /**
  * How long a client may take and how many may be connected: what keeps slow or idle clients
@@ -15,13 +15,7 @@ export interface HttpLimits {
   maxConnections: number;
 }
 
-type HttpSettingKey = 'httpHeadersTimeout' | 'httpBodyTimeout' | 'httpIdleTimeout' | 'httpMaxConnections';
-
-/**
- * Node checks the header and body deadlines on this interval, so a late client is closed
- * between its deadline and one interval after it (Node's own default is 30 s).
- */
-export const DEADLINE_CHECK_INTERVAL_MS = 1_000;
+export type HttpSettingKey = 'httpHeadersTimeout' | 'httpBodyTimeout' | 'httpIdleTimeout' | 'httpMaxConnections';
 
 const defaultOf = <K extends HttpSettingKey>(key: K) => SETTINGS[key].default as number;
 
@@ -45,12 +39,3 @@ export function httpLimitsFrom(values: Partial<Settings<HttpSettingKey>>): HttpL
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = httpLimitsFrom({});
-
-/** The fastify (and node:http) options that enforce the three timeouts. */
-export function serverTimeoutOptions(limits: HttpLimits) {
-  return {
-    requestTimeout: limits.bodyTimeoutMs,
-    keepAliveTimeout: limits.idleTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.bodyTimeoutMs, connectionsCheckingInterval: DEADLINE_CHECK_INTERVAL_MS },
-  };
-}
