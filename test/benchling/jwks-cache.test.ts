@@ -191,8 +191,9 @@ test(`a JWKS body over ${MAX_JWKS_BYTES / (1024 * 1024)} MiB is not read: with i
     hostile.reply = { kind: 'huge', bytes: huge, ...variant };
     await assert.rejects(httpFetchJwks(hostile.url), isUnavailable(/larger than 1 MiB, so it was not read.*BENCHLING_JWKS_URL/), JSON.stringify(variant));
     const sent = hostile.bytesSent - sentBefore;
-    // What the sender got rid of before we hung up: socket buffers, never the 200 MB.
-    assert.ok(sent < 32 * 1024 * 1024, `${JSON.stringify(variant)}: ${sent} bytes were sent`);
+    // What the sender got rid of before we hung up: socket buffers, never the 200 MB. (Compressed,
+    // all of it fits in those buffers: that it is not inflated shows in the attack test's memory.)
+    if (!('gzip' in variant)) assert.ok(sent < 32 * 1024 * 1024, `${JSON.stringify(variant)}: ${sent} bytes were sent`);
   }
   // The limit is on size alone: the same padding one byte shorter is a JWKS (with no keys).
   const frame = '{"keys":[]}'.length;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGzip } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 
 /**
  * What the JWKS server answers. Every kind is something an attacker (or a broken proxy in
@@ -26,7 +26,7 @@ export interface HostileJwksServer {
   readonly requests: number;
   /** Most requests open at the same moment. */
   readonly maxInFlight: number;
-  /** Body bytes handed to the socket (before compression), over all requests. */
+  /** Body bytes handed to the socket (counted before compression), over all requests. */
   readonly bytesSent: number;
   close(): Promise<void>;
 }
@@ -41,30 +41,35 @@ export function manyEcJwks(count: number): Record<string, unknown>[] {
 
 const CHUNK = Buffer.alloc(64 * 1024, ' ');
 
-/** Writes `bytes` of padding into `out`, waiting for drain, until done or the reader goes away. */
-async function pad(out: NodeJS.WritableStream & { destroyed: boolean }, bytes: number, sent: (n: number) => void): Promise<void> {
-  for (let left = bytes; left > 0 && !out.destroyed; left -= CHUNK.length) {
-    const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
-    sent(piece.length);
-    if (!out.write(piece)) await new Promise((resolve) => out.once('drain', resolve).once('close', resolve));
-  }
+function drainedOrClosed(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done).off('close', done);
+      resolve();
+    };
+    out.on('drain', done).on('close', done);
+  });
 }
+
+// Gzip members may follow one another in one body, and decoders join them: a few hundred
+// bytes on the wire per 64 KiB of padding, and no compressing while the attack runs.
+const GZIPPED_CHUNK = gzipSync(CHUNK);
 
 async function sendHuge(res: ServerResponse, reply: Extract<HostileReply, { kind: 'huge' }>, sent: (n: number) => void): Promise<void> {
   const head = Buffer.from('{"keys":[');
   const tail = Buffer.from(']}');
+  const encode = (piece: Buffer) => (!reply.gzip ? piece : piece === CHUNK ? GZIPPED_CHUNK : gzipSync(piece));
   const headers: Record<string, string | number> = { 'content-type': 'application/json' };
   if (reply.gzip) headers['content-encoding'] = 'gzip';
   else if (reply.declareLength) headers['content-length'] = head.length + reply.bytes + tail.length;
   res.writeHead(200, headers);
-  const out = reply.gzip ? createGzip() : res;
-  if (reply.gzip) {
-    out.pipe(res);
-    res.once('close', () => out.destroy());
+  res.write(encode(head));
+  for (let left = reply.bytes; left > 0 && !res.destroyed; left -= CHUNK.length) {
+    const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
+    sent(piece.length);
+    if (!res.write(encode(piece))) await drainedOrClosed(res);
   }
-  out.write(head);
-  await pad(out as NodeJS.WritableStream & { destroyed: boolean }, reply.bytes, sent);
-  if (!out.destroyed) out.end(tail);
+  if (!res.destroyed) res.end(encode(tail));
 }
 
 export async function startHostileJwks(initial: HostileReply): Promise<HostileJwksServer> {
