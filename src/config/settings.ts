@@ -70,9 +70,9 @@ export const SETTINGS = {
   /** Seconds from a request's first byte until its whole body must have arrived. */
   httpBodyTimeout: setting({ env: 'HTTP_BODY_TIMEOUT', schema: seconds, default: 20 }),
   /**
-   * Seconds a kept-alive connection may sit between requests. Above the 60 s idle timeout of
-   * the AWS proxies that may front it, so the proxy lets a connection go before we do and
-   * never sends a request down one we are closing.
+   * Seconds a kept-alive connection may sit between requests. Fastify's own default, kept: it
+   * outlasts the 60 s idle timeout of an AWS load balancer, so a proxy that reuses connections
+   * lets one go before we close it, rather than sending a request down one we are closing.
    */
   httpIdleTimeout: setting({ env: 'HTTP_IDLE_TIMEOUT', schema: seconds, default: 72 }),
   /** Open connections at most; at the cap, idle and slow ones are closed to make room. */

@@ -79,11 +79,13 @@ export function capConnections(server: Server, options: ConnectionCapOptions): C
   const open = new Map<Socket, Tracked>();
   const forget = (socket: Socket) => open.delete(socket);
 
-  server.on('connection', (socket: Socket) => {
+  // Ahead of node:http's own listener: a refused connection is closed before anything of it
+  // is read, so a request it sends is never served after it was told 503.
+  server.prependListener('connection', (socket: Socket) => {
     if (open.size >= options.maxConnections && !makeRoom()) {
       options.onShed('refused');
-      socket.end(REFUSAL);
-      socket.setTimeout(1_000, () => socket.destroy());
+      socket.write(REFUSAL);
+      socket.destroy();
       return;
     }
     open.set(socket, { socket, openedAt: now(), request: undefined, response: undefined, requestAt: 0 });

@@ -32,8 +32,12 @@ test('the connection shed is the oldest of the cheapest kind to lose; one being 
 async function cappedServer(maxConnections: number) {
   const shed: ShedReason[] = [];
   const held: ServerResponse[] = [];
+  const answered = { get: 0 };
   const server = createServer((req, res) => {
-    if (req.method === 'GET') return void res.end('{"status":"ok"}');
+    if (req.method === 'GET') {
+      answered.get += 1;
+      return void res.end('{"status":"ok"}');
+    }
     req.resume();
     req.on('end', () => held.push(res));
   });
@@ -45,6 +49,7 @@ async function cappedServer(maxConnections: number) {
     cap,
     shed,
     held,
+    answered,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -103,11 +108,14 @@ test('at the cap with every connection being answered, a newcomer is refused wit
     const refused = await getHealth(server.url);
     assert.deepEqual(refused, { status: 503, body: '{"error":"unavailable","reason":"connection_limit"}' });
     assert.deepEqual(server.shed, ['refused']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(server.answered.get, 0, 'the refused request is never read, so never served');
     server.held[0]!.end('done');
     await answering[0]!.waitFor(/done$/);
     // Answered and now idle: the next newcomer closes it and is served.
     assert.deepEqual(await getHealth(server.url), { status: 200, body: '{"status":"ok"}' });
     assert.deepEqual(server.shed, ['refused', 'idle']);
+    assert.equal(server.answered.get, 1);
     assert.ok(answering[1]!.received === '', 'the request still being answered was left alone');
     server.held[1]!.end('done');
     await answering[1]!.waitFor(/done$/);
