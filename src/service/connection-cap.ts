@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { CONNECTION_LIMIT_ANSWER } from './socket-answers.ts';
 import type { ShedReason } from './shed-log.ts';
 
 /**
@@ -54,9 +55,6 @@ function stateOf(tracked: Tracked): OpenConnection {
   return { state: 'answering', since: tracked.requestAt };
 }
 
-// Said to a connection refused at the cap, so a client sees why and retries (Benchling does).
-const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 51\r\n\r\n{"error":"unavailable","reason":"connection_limit"}';
-
 export interface ConnectionCapOptions {
   maxConnections: number;
   onShed: (reason: ShedReason) => void;
@@ -84,7 +82,7 @@ export function capConnections(server: Server, options: ConnectionCapOptions): C
   server.prependListener('connection', (socket: Socket) => {
     if (open.size >= options.maxConnections && !makeRoom()) {
       options.onShed('refused');
-      socket.write(REFUSAL);
+      socket.write(CONNECTION_LIMIT_ANSWER);
       socket.destroy();
       return;
     }

@@ -1,16 +1,16 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { classifyMessage, parseEnvelope } from '../benchling/webhook-envelope.ts';
 import type { HeaderMap, VerifyResult } from '../benchling/webhook-signature.ts';
 import { AppError } from '../errors/app-error.ts';
 import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts';
 import type { Queue } from '../queue/queue.ts';
-import { capConnections } from './connection-cap.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../config/http-limits.ts';
-import { serverTimeoutOptions } from './server-timeouts.ts';
+import { clientErrorHandler } from './socket-answers.ts';
+import { capConnections } from './connection-cap.ts';
 import { jobForMessage } from './jobs.ts';
 import { runChecks, type ReadinessCheck } from './readiness.ts';
+import { serverTimeoutOptions } from './server-timeouts.ts';
 import { ShedLog } from './shed-log.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -84,24 +84,6 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
   return reply.code(202).send({ status: 'accepted', job: queued.jobId });
 }
 
-type ClientError = Error & { code?: string };
-
-function timeoutAnswer(limits: HttpLimits): string {
-  const body = JSON.stringify({
-    error: 'request_timeout',
-    message: `the headers must arrive within ${limits.headersTimeoutMs / 1000} s and the whole request within ${limits.bodyTimeoutMs / 1000} s`,
-  });
-  return `HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-}
-
-/** Node's answers to a request it could not read, in this service's JSON error shape. */
-function clientErrorAnswer(error: ClientError, limits: HttpLimits): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return timeoutAnswer(limits);
-  const [status, body] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', '{"error":"headers_too_large"}'] : ['400 Bad Request', '{"error":"bad_request","message":"unreadable request"}'];
-  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-}
-
 export function buildServer(deps: ServiceDeps) {
   const insecure = deps.verifier === undefined;
   const log = insecure ? deps.log.child({ verification: 'DISABLED (--insecure-skip-verify): local experiments only' }) : deps.log;
@@ -114,13 +96,7 @@ export function buildServer(deps: ServiceDeps) {
     logger: false,
     bodyLimit: BODY_LIMIT,
     ...serverTimeoutOptions(limits),
-    clientErrorHandler: (error: ClientError, socket: Socket) => {
-      // A reset connection has nobody left to answer.
-      if (error.code === 'ECONNRESET' || socket.destroyed) return;
-      if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') shed.record('timed_out');
-      if (socket.writable) socket.write(clientErrorAnswer(error, limits));
-      socket.destroy(error);
-    },
+    clientErrorHandler: clientErrorHandler(limits, () => shed.record('timed_out')),
   });
   const cap = capConnections(app.server, { maxConnections: limits.maxConnections, onShed: (reason) => shed.record(reason) });
   app.addHook('onClose', async () => shed.flush());
