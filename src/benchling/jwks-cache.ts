@@ -139,10 +139,9 @@ export class JwksCache {
   async keys(): Promise<KeyObject[]> {
     const cached = this.current;
     if (cached !== undefined && (this.isFresh(cached) || this.inCooldown())) return cached.keys;
-    // With nothing cached, callers join the fetch in flight; right after one failed, they share its answer.
-    if (cached === undefined && !this.fetching.busy && this.lastFailure !== undefined && this.inColdBackoff(this.lastFailure.at)) {
-      throw this.lastFailure.error;
-    }
+    // With nothing cached, callers join the fetch in flight, or share the answer of one that just failed.
+    const recentFailure = cached === undefined ? this.recentColdFailure() : undefined;
+    if (recentFailure !== undefined) throw recentFailure;
     try {
       return (await this.fetchShared()).keys;
     } catch (error) {
@@ -188,8 +187,10 @@ export class JwksCache {
     return this.lastAttemptAt !== undefined && this.now() - this.lastAttemptAt < this.minRefetchIntervalMs;
   }
 
-  private inColdBackoff(failedAt: number): boolean {
-    return this.now() - failedAt < this.coldRetryIntervalMs;
+  /** With no fetch in flight: the last fetch's failure, while it is younger than coldRetryIntervalMs. */
+  private recentColdFailure(): AppError | undefined {
+    if (this.fetching.busy || this.lastFailure === undefined) return undefined;
+    return this.now() - this.lastFailure.at < this.coldRetryIntervalMs ? this.lastFailure.error : undefined;
   }
 
   /** Concurrent callers share one request. */
