@@ -1,6 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
+import { readTextCapped } from './response-body.ts';
 import { SingleFlight } from './single-flight.ts';
 
 /**
@@ -12,6 +14,24 @@ import { SingleFlight } from './single-flight.ts';
 export const MAX_JWKS_TTL_MS = 6 * 60 * 60 * 1000;
 export const DEFAULT_MIN_REFETCH_INTERVAL_MS = 60_000;
 export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+/**
+ * While no key set is held every webhook is answered 503, so a failed fetch is retried soon;
+ * but not on every request, or a burst of deliveries would become a burst of fetches.
+ */
+export const DEFAULT_COLD_RETRY_INTERVAL_MS = 5_000;
+
+/**
+ * Benchling publishes one or two keys per app definition (two while it rotates them). A
+ * signature that matches no key is tried against every held key, so a bloated key set would
+ * make each forged request cost that many ECDSA verifies: only the first keys are used.
+ */
+export const MAX_JWKS_KEYS = 10;
+
+/**
+ * A key set is a few hundred bytes per key; anything near this is not a JWKS. Counted after
+ * decompression, so a small gzip bomb is refused as early as a big plain body.
+ */
+export const MAX_JWKS_BYTES = 1024 * 1024;
 
 export type FetchJwks = (url: string) => Promise<unknown>;
 
@@ -21,7 +41,11 @@ export interface JwksCacheOptions {
   /** Clamped to MAX_JWKS_TTL_MS. */
   ttlMs?: number;
   minRefetchIntervalMs?: number;
+  /** While no key set is held, how long after a failed fetch the next may start. */
+  coldRetryIntervalMs?: number;
   now?: () => number;
+  /** Told when a fetched key set holds more keys than MAX_JWKS_KEYS. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export type JwksStatus = { ok: true; keys: number; fetchedAt: number } | { ok: false; reason: string };
@@ -80,12 +104,14 @@ export class JwksCache {
   private readonly fetchJwks: FetchJwks;
   private readonly ttlMs: number;
   private readonly minRefetchIntervalMs: number;
+  private readonly coldRetryIntervalMs: number;
   private readonly now: () => number;
+  private readonly log: Pick<Logger, 'warn'> | undefined;
   private url: string | undefined;
   private current: KeySet | undefined;
   private readonly fetching = new SingleFlight<KeySet>();
   private lastAttemptAt: number | undefined;
-  private lastError: string | undefined;
+  private lastFailure: { error: AppError; at: number } | undefined;
   /** Bumped on a URL change so a fetch for the old URL cannot fill the new cache. */
   private generation = 0;
 
@@ -93,7 +119,9 @@ export class JwksCache {
     this.fetchJwks = options.fetchJwks;
     this.ttlMs = Math.min(options.ttlMs ?? MAX_JWKS_TTL_MS, MAX_JWKS_TTL_MS);
     this.minRefetchIntervalMs = options.minRefetchIntervalMs ?? DEFAULT_MIN_REFETCH_INTERVAL_MS;
+    this.coldRetryIntervalMs = options.coldRetryIntervalMs ?? DEFAULT_COLD_RETRY_INTERVAL_MS;
     this.now = options.now ?? Date.now;
+    this.log = options.log;
     this.url = options.url;
   }
 
@@ -104,13 +132,16 @@ export class JwksCache {
     this.current = undefined;
     this.fetching.forget();
     this.lastAttemptAt = undefined;
-    this.lastError = undefined;
+    this.lastFailure = undefined;
     this.generation += 1;
   }
 
   async keys(): Promise<KeyObject[]> {
     const cached = this.current;
     if (cached !== undefined && (this.isFresh(cached) || this.inCooldown())) return cached.keys;
+    // With nothing cached, callers join the fetch in flight, or share the answer of one that just failed.
+    const recentFailure = cached === undefined ? this.recentColdFailure() : undefined;
+    if (recentFailure !== undefined) throw recentFailure;
     try {
       return (await this.fetchShared()).keys;
     } catch (error) {
@@ -144,7 +175,7 @@ export class JwksCache {
   status(): JwksStatus {
     if (this.current !== undefined) return { ok: true, keys: this.current.keys.length, fetchedAt: this.current.fetchedAt };
     if (this.url === undefined) return { ok: false, reason: 'no JWKS URL configured' };
-    return { ok: false, reason: this.lastError ?? 'JWKS not fetched yet' };
+    return { ok: false, reason: this.lastFailure?.error.message ?? 'JWKS not fetched yet' };
   }
 
   private isFresh(set: KeySet): boolean {
@@ -154,6 +185,12 @@ export class JwksCache {
   /** A stale set is served without a fetch until the last attempt is minRefetchIntervalMs old. */
   private inCooldown(): boolean {
     return this.lastAttemptAt !== undefined && this.now() - this.lastAttemptAt < this.minRefetchIntervalMs;
+  }
+
+  /** With no fetch in flight: the last fetch's failure, while it is younger than coldRetryIntervalMs. */
+  private recentColdFailure(): AppError | undefined {
+    if (this.fetching.busy || this.lastFailure === undefined) return undefined;
+    return this.now() - this.lastFailure.at < this.coldRetryIntervalMs ? this.lastFailure.error : undefined;
   }
 
   /** Concurrent callers share one request. */
@@ -172,14 +209,22 @@ export class JwksCache {
       return set;
     } catch (error) {
       const failure = asUnavailable(error, url);
-      if (generation === this.generation) this.lastError = failure.message;
+      if (generation === this.generation) this.lastFailure = { error: failure, at: this.now() };
       throw failure;
     }
   }
 
+  /** The first MAX_JWKS_KEYS EC keys in the order published; later ones are neither imported nor tried. */
   private buildKeySet(jwks: unknown[], url: string): KeySet {
+    const candidates = jwks.filter(isRecord).filter((jwk) => ecKeyId(jwk) !== undefined);
+    if (candidates.length > MAX_JWKS_KEYS) {
+      this.log?.warn(
+        { url, published: candidates.length, used: MAX_JWKS_KEYS },
+        `the Benchling JWKS publishes more EC keys than the ${MAX_JWKS_KEYS} that are used; the rest are ignored`,
+      );
+    }
     const byId = new Map<string, KeyObject>();
-    for (const jwk of jwks) {
+    for (const jwk of candidates.slice(0, MAX_JWKS_KEYS)) {
       const imported = this.importOnce(jwk);
       if (imported !== undefined) byId.set(imported.id, imported.key);
     }
@@ -188,9 +233,8 @@ export class JwksCache {
     return { byId: sorted, keys: [...sorted.values()], fingerprint: [...sorted.keys()].join(' '), fetchedAt: this.now() };
   }
 
-  /** Skips keys that are not EC or do not import; reuses the KeyObject of a key already held. */
-  private importOnce(jwk: unknown): ImportedKey | undefined {
-    if (!isRecord(jwk)) return undefined;
+  /** Reuses the KeyObject of a key already held; undefined for a key that does not import. */
+  private importOnce(jwk: Record<string, unknown>): ImportedKey | undefined {
     const id = ecKeyId(jwk);
     if (id === undefined) return undefined;
     const key = this.current?.byId.get(id) ?? importEcKey(jwk);
@@ -199,7 +243,7 @@ export class JwksCache {
 
   private store(set: KeySet): void {
     this.current = set;
-    this.lastError = undefined;
+    this.lastFailure = undefined;
   }
 }
 
@@ -221,6 +265,12 @@ export async function httpFetchJwks(url: string, { timeoutMs = DEFAULT_JWKS_TIME
     throw unavailable(`The Benchling JWKS at ${url} answered HTTP ${response.status}`);
   }
   const text = await readBody(response, url);
+  if (text === undefined) {
+    throw unavailable(
+      `The Benchling JWKS at ${url} is larger than ${MAX_JWKS_BYTES / (1024 * 1024)} MiB, so it was not read: a key set is a few KB; ` +
+        'check that BENCHLING_JWKS_URL points at the app definition\'s JWKS',
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -228,9 +278,10 @@ export async function httpFetchJwks(url: string, { timeoutMs = DEFAULT_JWKS_TIME
   }
 }
 
-async function readBody(response: Response, url: string): Promise<string> {
+/** undefined when the body passes MAX_JWKS_BYTES. */
+async function readBody(response: Response, url: string): Promise<string | undefined> {
   try {
-    return await response.text();
+    return await readTextCapped(response, MAX_JWKS_BYTES);
   } catch (error) {
     throw unavailable(`Cannot read the Benchling JWKS from ${url} (HTTP ${response.status}): ${describe(error)}`);
   }

@@ -23,10 +23,11 @@ export type TimestampCheck = 'fresh' | 'too_old' | 'too_new' | 'unparsable';
 export const TIMESTAMP_TOLERANCE_SEC = 300;
 
 /**
- * Benchling sends one or two signatures (two while keys rotate). Capping what we try keeps an
- * unauthenticated caller from making us run hundreds of ECDSA verifies per request.
+ * Benchling sends one or two signatures (two while keys rotate); one more is allowed as a
+ * margin. Every item is tried against every held key (at most MAX_JWKS_KEYS), so this cap is
+ * what keeps an unauthenticated caller from making us run hundreds of ECDSA verifies per request.
  */
-export const MAX_SIGNATURES = 8;
+export const MAX_SIGNATURES = 3;
 
 interface HeaderValues {
   id: string[];
@@ -101,10 +102,14 @@ export function isDerEcdsaSignature(buf: Buffer): boolean {
   return afterS === buf.length;
 }
 
-/** Kept signatures, in header order; anything malformed is skipped, nothing throws. */
-export function parseSignatureHeader(value: string): Buffer[] {
+/**
+ * Kept signatures, in header order, at most `limit` of them (items past it are not decoded);
+ * anything malformed is skipped, nothing throws.
+ */
+export function parseSignatureHeader(value: string, limit = MAX_SIGNATURES): Buffer[] {
   const signatures: Buffer[] = [];
   for (const item of value.split(' ')) {
+    if (signatures.length === limit) break;
     const comma = item.indexOf(',');
     if (comma < 0 || !item.slice(0, comma).includes('der')) continue;
     const decoded = decodeStandardBase64(item.slice(comma + 1));
@@ -142,7 +147,7 @@ export function prepareWebhook(headers: HeaderMap, rawBody: Buffer, nowMs: numbe
   const found = readWebhookHeaders(headers);
   if (found === undefined) return { ok: false, reason: 'missing_headers' };
   if (checkTimestamp(found.timestamp, nowMs) !== 'fresh') return { ok: false, reason: 'stale_timestamp' };
-  const signatures = parseSignatureHeader(found.signature).slice(0, MAX_SIGNATURES);
+  const signatures = parseSignatureHeader(found.signature);
   return { ok: true, content: signedContent(found.id, found.timestamp, rawBody), signatures };
 }
 

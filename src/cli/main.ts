@@ -13,7 +13,7 @@ import type { StatusOptions } from './status.ts';
 import type { LogsOptions } from './logs.ts';
 import type { DestroyOptions } from './destroy.ts';
 import { addStackOptions } from '../operate/stack-options.ts';
-import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
+import { SERVE_SETTINGS, SERVICE_HTTP_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { addSettingOptions } from './setting-options.ts';
 import { VERSION } from './version.ts';
 
@@ -51,7 +51,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print the result as JSON')
     .action(run<SyncOptions>(async () => (await import('./secrets-sync.ts')).secretsSync));
 
-  addSettingOptions(addSecretOptions(program.command('serve')), SERVE_SETTINGS)
+  addSettingOptions(addSecretOptions(program.command('serve')), [...SERVE_SETTINGS, ...SERVICE_HTTP_SETTINGS])
     .description('run the webhook service and the packaging worker in one process')
     .option('--host <host>', 'interface to listen on', '0.0.0.0')
     .option('--secret-ttl <seconds>', 're-read the secret this often', '60')

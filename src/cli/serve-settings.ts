@@ -21,6 +21,9 @@ export const SERVE_SETTINGS = [
   'exportMaxRatio',
 ] as const satisfies readonly SettingKey[];
 
+/** `serve` alone: the worker answers no HTTP. */
+export const SERVICE_HTTP_SETTINGS = ['httpHeadersTimeout', 'httpBodyTimeout', 'httpIdleTimeout', 'httpMaxConnections'] as const satisfies readonly SettingKey[];
+
 export interface ServeOptions extends CommonOptions {
   host?: string;
   secretTtl?: string;

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
+import { resolveSettings } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal } from './runtime.ts';
-import type { ServeOptions } from './serve-settings.ts';
+import { SERVICE_HTTP_SETTINGS, type ServeOptions } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
 function runsInProduction(env: CliIo['env']): boolean {
@@ -21,11 +22,17 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   const runtime = await openRuntime('serve', options, io);
   if (typeof runtime === 'number') return runtime;
   // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
-  const [{ startService }, { startWorker }] = await Promise.all([import('../service/start-service.ts'), import('./start-worker.ts')]);
+  const [{ startService }, { startWorker }, { httpLimitsFrom }] = await Promise.all([
+    import('../service/start-service.ts'),
+    import('./start-worker.ts'),
+    import('../config/http-limits.ts'),
+  ]);
   const { settings, log } = runtime;
   const registry = settings.registry ?? './quilt-registry';
   let service;
+  let http;
   try {
+    http = httpLimitsFrom(resolveSettings(SERVICE_HTTP_SETTINGS, { flags: options, env: io.env, profile: runtime.context.profile }).values);
     service = await startService({
       secret: runtime.secret,
       queue: runtime.queue,
@@ -37,13 +44,14 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
       jwksUrl: settings.benchlingJwksUrl,
       registryDir: registry.startsWith('s3://') ? undefined : resolve(registry),
       insecureSkipVerify: options.insecureSkipVerify === true,
+      http,
     });
   } catch (error) {
     await runtime.close();
     throw error;
   }
   const worker = options.worker === false ? undefined : await startWorker(runtime, io);
-  log.info({ url: service.url, queue: settings.queue, registry, worker: worker !== undefined }, 'benchling-webhook listening');
+  log.info({ url: service.url, queue: settings.queue, registry, worker: worker !== undefined, http }, 'benchling-webhook listening');
   println(io.stdout, `listening on ${service.url}`);
   const signal = await until;
   log.info({ signal }, 'shutting down');

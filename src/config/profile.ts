@@ -28,6 +28,11 @@ export const ProfileSchema = z.strictObject({
   exportMaxUncompressed: z.union([z.string().min(1), z.number()]).optional(),
   exportMaxFiles: z.number().int().optional(),
   exportMaxRatio: z.number().optional(),
+  // The webhook service's HTTP limits: seconds (`20` or `"20s"`), and a connection count.
+  httpHeadersTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpBodyTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpIdleTimeout: z.union([z.number(), z.string().min(1)]).optional(),
+  httpMaxConnections: z.number().int().optional(),
   // Stack settings, written by `init`; synth, deploy and validate fall back to them.
   awsProfile: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

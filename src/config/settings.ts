@@ -16,6 +16,14 @@ interface SettingSpec<T> {
 
 const text = z.string().trim().min(1);
 
+/** A duration in seconds, written `20`, `20s` or `0.5s` (a profile may hold the number); the value is in seconds. */
+const seconds = z.coerce
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?s?$/, 'must be a number of seconds, such as 20s')
+  .transform((v) => Number(v.replace(/s$/, '')))
+  .pipe(z.number().positive('must be more than 0 s').max(3600, 'must be at most 3600 s (an hour)'));
+
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
   return spec;
 }
@@ -62,6 +70,20 @@ export const SETTINGS = {
   exportMaxUncompressed: setting({ env: 'EXPORT_MAX_UNCOMPRESSED', schema: byteSize, default: DEFAULT_EXPORT_LIMITS.maxUncompressedBytes }),
   exportMaxFiles: setting({ env: 'EXPORT_MAX_FILES', schema: z.coerce.number().int().min(1), default: DEFAULT_EXPORT_LIMITS.maxFiles }),
   exportMaxRatio: setting({ env: 'EXPORT_MAX_RATIO', schema: z.coerce.number().min(1), default: DEFAULT_EXPORT_LIMITS.maxRatio }),
+  // The webhook service's defences against slow and idle clients (docs/operations.md, Limits).
+  // Benchling's deliveries arrive whole within milliseconds; these bound everyone else.
+  /** Seconds from a request's first byte until its headers must be complete (also a silent new connection's life). */
+  httpHeadersTimeout: setting({ env: 'HTTP_HEADERS_TIMEOUT', schema: seconds, default: 10 }),
+  /** Seconds from a request's first byte until its whole body must have arrived. */
+  httpBodyTimeout: setting({ env: 'HTTP_BODY_TIMEOUT', schema: seconds, default: 20 }),
+  /**
+   * Seconds a kept-alive connection may sit between requests. Fastify's own default, kept: it
+   * outlasts the 60 s idle timeout of an AWS load balancer, so a proxy that reuses connections
+   * lets one go before we close it, rather than sending a request down one we are closing.
+   */
+  httpIdleTimeout: setting({ env: 'HTTP_IDLE_TIMEOUT', schema: seconds, default: 72 }),
+  /** Open connections at most; at the cap, idle and slow ones are closed to make room. */
+  httpMaxConnections: setting({ env: 'HTTP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100_000), default: 256 }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

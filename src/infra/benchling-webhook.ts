@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { httpLimitsFrom, type HttpSettingKey } from '../config/http-limits.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { appImage } from './container-image.ts';
@@ -54,6 +55,25 @@ export interface TaskSize {
   readonly maxTasks?: number;
 }
 
+/**
+ * The webhook service's defences against slow and idle clients (the HTTP_* settings); each
+ * left out keeps the service's default, documented in docs/configuration.md.
+ */
+export interface WebhookHttpLimits {
+  /** HTTP_HEADERS_TIMEOUT: seconds from a request's first byte until its headers are in; default 10. */
+  readonly headersTimeoutSeconds?: number;
+  /** HTTP_BODY_TIMEOUT: seconds from a request's first byte until its whole body is in; default 20. */
+  readonly bodyTimeoutSeconds?: number;
+  /** HTTP_IDLE_TIMEOUT: seconds a kept-alive connection may sit between requests; default 72. */
+  readonly idleTimeoutSeconds?: number;
+  /** HTTP_MAX_CONNECTIONS: open connections per task at most; default 256. */
+  readonly maxConnections?: number;
+}
+
+export interface WebhookSize extends TaskSize {
+  readonly http?: WebhookHttpLimits;
+}
+
 export interface WorkerSize extends TaskSize {
   /** Benchling API requests each worker process may make; default the tenant's limit split over the peak task count. */
   readonly rateBudget?: RateLimit;
@@ -79,7 +99,7 @@ export interface BenchlingWebhookProps {
   readonly imageUri?: string;
   readonly alarmEmail?: string;
   readonly settings?: AppSettings;
-  readonly webhook?: TaskSize;
+  readonly webhook?: WebhookSize;
   readonly worker?: WorkerSize;
   /** The tenant's Benchling API limit that all workers share; default 60 requests / 30 s. */
   readonly tenantRateLimit?: RateLimit;
@@ -176,7 +196,7 @@ export class BenchlingWebhook extends Construct {
     const webhook = new AppTask(this, 'WebhookTask', {
       ...common,
       command: WEBHOOK_COMMAND,
-      environment,
+      environment: { ...environment, ...httpLimitsEnv(props.webhook?.http) },
       cpu: props.webhook?.cpu ?? 512,
       memoryLimitMiB: props.webhook?.memoryLimitMiB ?? 1024,
       role: 'webhook',
@@ -259,5 +279,31 @@ function settingsEnv(settings: AppSettings = {}): Record<string, string> {
     }
     env[SETTINGS[key].env] = String(value);
   }
+  return env;
+}
+
+const HTTP_LIMIT_PROPS: Record<keyof WebhookHttpLimits, HttpSettingKey> = {
+  headersTimeoutSeconds: 'httpHeadersTimeout',
+  bodyTimeoutSeconds: 'httpBodyTimeout',
+  idleTimeoutSeconds: 'httpIdleTimeout',
+  maxConnections: 'httpMaxConnections',
+};
+
+/** Checked as `serve` will check them, so a bad value stops synth rather than the task's start. */
+function httpLimitsEnv(limits: WebhookHttpLimits = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  const values: Partial<Record<HttpSettingKey, number>> = {};
+  for (const [prop, key] of Object.entries(HTTP_LIMIT_PROPS) as [keyof WebhookHttpLimits, HttpSettingKey][]) {
+    const value = limits[prop];
+    if (value === undefined) continue;
+    const parsed = SETTINGS[key].schema.safeParse(value);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
+      throw new UsageError('SETTING_INVALID', `webhook.http.${prop} (${SETTINGS[key].env}) is invalid: ${reason}`);
+    }
+    values[key] = parsed.data;
+    env[SETTINGS[key].env] = String(value);
+  }
+  httpLimitsFrom(values);
   return env;
 }

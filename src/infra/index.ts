@@ -7,6 +7,8 @@ export {
   type AppSettings,
   type BenchlingWebhookProps,
   type TaskSize,
+  type WebhookHttpLimits,
+  type WebhookSize,
   type WorkerSize,
 } from './benchling-webhook.ts';
 export { AppTask, APP_USER, CONTAINER_PORT, HEALTH_CHECK_SCRIPT, type AppTaskProps } from './constructs/app-task.ts';

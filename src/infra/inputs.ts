@@ -1,8 +1,9 @@
 import { DEFAULT_PROFILE, type Profile } from '../config/profile.ts';
-import { resolveSettings, type SettingOrigin, type Settings } from '../config/settings.ts';
+import { resolveSettings, type SettingKey, type Settings, type SettingsInput } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
 import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
+import type { WebhookHttpLimits } from './benchling-webhook.ts';
 import type { BenchlingWebhookStackProps } from './benchling-webhook-stack.ts';
 import { parseKmsKeyArn } from './kms-key-arn.ts';
 import { parseSecretArn } from './secret-arn.ts';
@@ -119,13 +120,26 @@ function withProfileStackValues(values: StackInputValues, profile: Profile | und
 }
 
 const EXPORT_LIMIT_KEYS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio'] as const;
-type ExportLimitKey = (typeof EXPORT_LIMIT_KEYS)[number];
+const HTTP_LIMIT_KEYS = ['httpHeadersTimeout', 'httpBodyTimeout', 'httpIdleTimeout', 'httpMaxConnections'] as const;
 
-/** Only the limits someone set: the containers' own defaults cover the rest. */
-function exportLimitsSet(settings: Settings<ExportLimitKey>, origins: Record<ExportLimitKey, SettingOrigin>): Partial<Record<ExportLimitKey, number>> {
-  const set: Partial<Record<ExportLimitKey, number>> = {};
-  for (const key of EXPORT_LIMIT_KEYS) if (origins[key] !== 'default' && settings[key] !== undefined) set[key] = settings[key];
+/** Only the settings someone set (env or profile): the containers' own defaults cover the rest. */
+function setByUser<K extends SettingKey>(keys: readonly K[], input: SettingsInput): Partial<Settings<K>> {
+  const { values, origins } = resolveSettings(keys, input);
+  const set: Partial<Settings<K>> = {};
+  for (const key of keys) if (origins[key] !== 'default' && values[key] !== undefined) set[key] = values[key];
   return set;
+}
+
+/** The webhook container's HTTP limits that the environment or the profile set. */
+function webhookHttpProps(input: SettingsInput): { http: WebhookHttpLimits } | undefined {
+  const given = setByUser(HTTP_LIMIT_KEYS, input);
+  const limits: WebhookHttpLimits = {
+    headersTimeoutSeconds: given.httpHeadersTimeout,
+    bodyTimeoutSeconds: given.httpBodyTimeout,
+    idleTimeoutSeconds: given.httpIdleTimeout,
+    maxConnections: given.httpMaxConnections,
+  };
+  return Object.values(limits).some((value) => value !== undefined) ? { http: limits } : undefined;
 }
 
 /** Flags (or context) > env > profile > the ARN itself, for the settings a stack needs. */
@@ -133,12 +147,9 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
-  const keys = ['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager', ...EXPORT_LIMIT_KEYS] as const;
-  const { values: settings, origins } = resolveSettings(keys, {
-    flags: { region: values.region },
-    env: context.env,
-    profile: context.profile,
-  });
+  const keys = ['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
+  const fromEnvAndProfile: SettingsInput = { flags: {}, env: context.env, profile: context.profile };
+  const { values: settings } = resolveSettings(keys, { ...fromEnvAndProfile, flags: { region: values.region } });
   const cidrs = splitList(values.allowCidrs);
   cidrs.forEach(checkCidr);
   const account = values.account ?? context.env.CDK_DEFAULT_ACCOUNT ?? arn.account;
@@ -162,8 +173,9 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       quiltCatalog: settings.quiltCatalog,
       logLevel: settings.logLevel,
       packager: settings.packager,
-      ...exportLimitsSet(settings, origins),
+      ...setByUser(EXPORT_LIMIT_KEYS, fromEnvAndProfile),
     },
+    webhook: webhookHttpProps(fromEnvAndProfile),
   };
   return { stackName, props, secretSource: secret.source };
 }

@@ -5,8 +5,13 @@ import type { HeaderMap, VerifyResult } from '../benchling/webhook-signature.ts'
 import { AppError } from '../errors/app-error.ts';
 import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts';
 import type { Queue } from '../queue/queue.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../config/http-limits.ts';
+import { clientErrorHandler } from './socket-answers.ts';
+import { capConnections } from './connection-cap.ts';
 import { jobForMessage } from './jobs.ts';
 import { runChecks, type ReadinessCheck } from './readiness.ts';
+import { serverTimeoutOptions } from './server-timeouts.ts';
+import { ShedLog } from './shed-log.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -23,6 +28,8 @@ export interface ServiceDeps {
   /** The API base in use; envelopes naming another base are refused (credentials go only there). */
   apiBase(): string;
   checks: Record<string, ReadinessCheck>;
+  /** Default DEFAULT_HTTP_LIMITS. */
+  http?: HttpLimits;
   now?: () => Date;
 }
 
@@ -80,9 +87,19 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
 export function buildServer(deps: ServiceDeps) {
   const insecure = deps.verifier === undefined;
   const log = insecure ? deps.log.child({ verification: 'DISABLED (--insecure-skip-verify): local experiments only' }) : deps.log;
+  const limits = deps.http ?? DEFAULT_HTTP_LIMITS;
+  // Lines are only written once connections come, by which time `cap` is set.
+  const shed = new ShedLog({ log, context: () => ({ maxConnections: limits.maxConnections, open: cap.open }) });
   // One line per request, written by us when the answer is known: fastify's own request
   // logging would add two lines and a child logger per request.
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    ...serverTimeoutOptions(limits),
+    clientErrorHandler: clientErrorHandler(limits, () => shed.record('timed_out')),
+  });
+  const cap = capConnections(app.server, { maxConnections: limits.maxConnections, onShed: (reason) => shed.record(reason) });
+  app.addHook('onClose', async () => shed.flush());
   const access = createAccessLog(log);
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.includes('/health')) return;

@@ -5,6 +5,7 @@ import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cach
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
 import type { Queue } from '../queue/queue.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
+import type { HttpLimits } from '../config/http-limits.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { SecretState } from './secret-state.ts';
 import { buildServer } from './server.ts';
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   registryDir?: string | undefined;
   insecureSkipVerify?: boolean;
   fetchJwks?: FetchJwks;
+  /** Timeouts and the connection cap; default DEFAULT_HTTP_LIMITS. */
+  http?: HttpLimits;
 }
 
 export interface RunningService {
@@ -48,7 +51,7 @@ async function directoryWritable(dir: string): Promise<boolean> {
  * never opens.
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const jwks = new JwksCache({ fetchJwks: options.fetchJwks ?? ((url) => httpFetchJwks(url)) });
+  const jwks = new JwksCache({ fetchJwks: options.fetchJwks ?? ((url) => httpFetchJwks(url)), log: options.log });
   const { secret } = options;
   secret.follow((current) => jwks.setUrl(options.jwksUrl ?? defaultJwksUrl(current)));
   // Warming is best effort: a JWKS outage shows in /health/ready and as 503s, not as a crash.
@@ -81,6 +84,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queue: options.queue,
     apiBase: () => options.apiUrl ?? defaultApiBase(secret.current),
     checks,
+    http: options.http,
   });
   const url = await app.listen({ host: options.host, port: options.port });
   return { url, close: () => app.close() };

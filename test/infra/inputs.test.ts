@@ -92,3 +92,12 @@ test('export limits reach the stack from the environment or the profile, as they
   assert.equal(fromProfile?.exportMaxFiles, 500);
   assert.throws(() => resolveStackInputs({}, context({ EXPORT_MAX_UNCOMPRESSED: 'big' }, SECRET_ARN)), /EXPORT_MAX_UNCOMPRESSED is invalid/);
 });
+
+test('HTTP limits from the environment or the profile reach the webhook container; none set, none passed', () => {
+  assert.equal(resolveStackInputs({}, context({}, SECRET_ARN)).props.webhook, undefined);
+  const fromEnv = resolveStackInputs({}, context({ HTTP_MAX_CONNECTIONS: '100', HTTP_BODY_TIMEOUT: '30s' }, SECRET_ARN)).props.webhook?.http;
+  assert.deepEqual(fromEnv, { headersTimeoutSeconds: undefined, bodyTimeoutSeconds: 30, idleTimeoutSeconds: undefined, maxConnections: 100 });
+  const profile = { secretArn: SECRET_ARN, httpIdleTimeout: '90s' };
+  assert.equal(resolveStackInputs({}, { env: {}, profileName: 'default', profile }).props.webhook?.http?.idleTimeoutSeconds, 90);
+  assert.throws(() => resolveStackInputs({}, context({ HTTP_IDLE_TIMEOUT: 'long' }, SECRET_ARN)), /HTTP_IDLE_TIMEOUT is invalid/);
+});

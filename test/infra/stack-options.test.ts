@@ -32,6 +32,7 @@ before(() => {
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
       settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500 },
+      webhook: { http: { bodyTimeoutSeconds: 15, maxConnections: 128 } },
     },
     { knownSecretValues: known },
   );
@@ -59,10 +60,12 @@ function taskRoleStatements(template: Template, command: string): Statement[] {
   return policyStatements(template, taskDefinition(template, command).Properties.TaskRoleArn['Fn::GetAtt'][0] as string);
 }
 
-function workerEnv(template: Template): Record<string, unknown> {
-  const env = taskDefinition(template, 'worker').Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+function containerEnv(template: Template, command: string): Record<string, unknown> {
+  const env = taskDefinition(template, command).Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
   return Object.fromEntries(env.map((e) => [e.Name, e.Value]));
 }
+
+const workerEnv = (template: Template) => containerEnv(template, 'worker');
 
 test('existing VPC: nothing created, tasks and load balancer in the given private subnets, no lookup', () => {
   t.resourceCountIs('AWS::EC2::VPC', 0);
@@ -118,6 +121,25 @@ test('packaging engine (PACKAGER): the worker gets its URL and may send to that 
     () => synthStack({ settings: { packager: 'quilt-packager' } }),
     (error: unknown) => error instanceof UsageError && error.code === 'SQS_URL_INVALID' && /PACKAGER must be `direct` or an SQS queue URL/.test(error.message),
   );
+});
+
+test('HTTP limits: the webhook container gets those given, the worker none; a bad one stops synth naming the prop', () => {
+  const httpEnv = (env: Record<string, unknown>) => Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('HTTP_')));
+  assert.deepEqual(httpEnv(containerEnv(t, 'serve')), { HTTP_BODY_TIMEOUT: '15', HTTP_MAX_CONNECTIONS: '128' });
+  assert.deepEqual(httpEnv(workerEnv(t)), {});
+  assert.deepEqual(httpEnv(containerEnv(registry, 'serve')), {}, 'without the prop the service keeps its defaults');
+  const refused: [object, RegExp][] = [
+    [{ maxConnections: 0 }, /webhook\.http\.maxConnections \(HTTP_MAX_CONNECTIONS\) is invalid/],
+    [{ idleTimeoutSeconds: -5 }, /webhook\.http\.idleTimeoutSeconds \(HTTP_IDLE_TIMEOUT\) is invalid: must be a number of seconds/],
+    [{ headersTimeoutSeconds: 30 }, /HTTP_HEADERS_TIMEOUT \(30s\) is longer than HTTP_BODY_TIMEOUT \(20s\)/],
+  ];
+  for (const [http, message] of refused) {
+    assert.throws(
+      () => synthStack({ webhook: { http } }),
+      (error: unknown) => error instanceof UsageError && error.code === 'SETTING_INVALID' && message.test(error.message),
+      JSON.stringify(http),
+    );
+  }
 });
 
 test('secret under a customer-managed KMS key: both task roles may decrypt with that key, only through Secrets Manager', () => {

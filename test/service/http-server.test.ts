@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { after, before, test } from 'node:test';
 import { knownSecretValues } from '../support/leak-guard.ts';
+import { openConnection } from '../support/raw-connection.ts';
 import { openServiceWorld, type ServiceWorld } from '../support/service-world.ts';
 
 let world: ServiceWorld;
@@ -79,4 +80,15 @@ test('a failure inside the service answers 500 internal and is logged at error l
   } finally {
     await own.close();
   }
+});
+
+test('a request that does not parse gets a JSON 400, and headers over 16 KiB a JSON 431; both close the connection', async () => {
+  const garbage = await openConnection(world.service.url);
+  garbage.socket.write('NOT HTTP AT ALL\r\n\r\n');
+  await garbage.closed;
+  assert.match(garbage.received, /^HTTP\/1\.1 400 Bad Request\r\n[^]*\r\n\r\n\{"error":"bad_request","message":"unreadable request"\}$/);
+  const huge = await openConnection(world.service.url);
+  huge.socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`);
+  await huge.closed;
+  assert.match(huge.received, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[^]*\{"error":"headers_too_large"\}$/);
 });
