@@ -4,8 +4,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from './package-root.ts';
 
-export { PROJECT_ROOT };
-
 const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)(?::([\w.-]+)|@(sha256:[a-f0-9]{64}))?$/;
 
 /**
