@@ -73,6 +73,7 @@ function containerImages(template: CfnTemplate): unknown[] {
 
 let tarball: string;
 let packedFiles: string[];
+let packTime = '';
 
 before(async () => {
   const started = performance.now();
@@ -80,7 +81,6 @@ before(async () => {
   // The suite's reporter prints diagnostics only inside tests; this one goes with the first.
   packTime = `npm pack (prepack builds dist/): ${((performance.now() - started) / 1000).toFixed(1)} s`;
 });
-let packTime = '';
 
 describe('the packed package', { concurrency: true }, () => {
   test('npm pack --dry-run lists what synth and deploy need and nothing users do not run', async (t) => {
@@ -147,14 +147,20 @@ describe('the packed package', { concurrency: true }, () => {
     assert.equal(imported.stdout.trim(), 'function function function');
   });
 
-  test("the image's dependencies (production only: no tsx, aws-cdk-lib or CDK toolkit) run demo, serve and worker from dist/", async (t) => {
-    // The image's layout, built as its Dockerfile builds it, from the package's files: package.json, the lock
-    // file of the build context, the Dockerfile's own `npm ci` line, dist/ (the image compiles the same src/).
+  test("the image's layout (its own compile, production dependencies only: no tsx, aws-cdk-lib or CDK toolkit) runs demo, serve and worker", async (t) => {
+    // The image as its Dockerfile builds it, without Docker, from the package's files (a build context):
+    // the build stage's compile of src/ with the compiler alone, then the deps stage's own `npm ci` line
+    // with the lock file a clone's context holds.
     const dir = await tempDir('bw-image-');
     step(t, 'unpack the tarball', await runProgram('tar', ['-xzf', tarball, '-C', dir], { cwd: dir }));
     const app = join(dir, 'package');
-    await copyFile(join(PROJECT_ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
     const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+    const compile = /typescript\/bin\/tsc( .+)$/m.exec(dockerfile)?.[1]?.trim().split(' ');
+    assert.ok(compile, "the Dockerfile's build stage runs tsc");
+    await rm(join(app, 'dist'), { recursive: true });
+    const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    step(t, `tsc ${compile.join(' ')} (the image's compile, no node_modules)`, await runProgram(process.execPath, [tsc, ...compile], { cwd: app }));
+    await copyFile(join(PROJECT_ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
     const install = /npm ci((?: --[\w=-]+)+)/.exec(dockerfile)?.[1]?.trim().split(' ');
     assert.ok(install, "the Dockerfile's deps stage runs npm ci");
     step(t, `npm ci ${install.join(' ')} (the image's install)`, await npm(['ci', ...install], app));
