@@ -5,13 +5,13 @@
 
 FROM node:22-slim AS build
 WORKDIR /app
-COPY package.json tsconfig.json tsconfig.build.json ./
-# Only the compiler, at the version package.json names. The JavaScript is emitted without a
-# type check (`npm test` and `npm pack` check the types), so no library's types are needed.
+COPY package.json tsconfig.json tsconfig.build.json tsconfig.image.json ./
+# Only the compiler, at the version package.json names: tsconfig.image.json emits the
+# JavaScript without a type check, so no library's type declarations are needed.
 RUN npm install --prefix /compiler --no-audit --no-fund --ignore-scripts \
       "typescript@$(node -p "require('./package.json').devDependencies.typescript")"
 COPY src ./src
-RUN node /compiler/node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck --declaration false --declarationMap false
+RUN node /compiler/node_modules/typescript/bin/tsc -p tsconfig.image.json
 
 FROM node:22-slim AS deps
 WORKDIR /app

@@ -25,7 +25,7 @@ test('the final image holds the compiled CLI and the production dependencies, no
   // What each COPY takes: `COPY [--from=stage] SOURCE DEST`.
   const copied = final.filter((line) => line.startsWith('COPY ')).map((line) => basename(line.split(/\s+/).at(-2)!));
   assert.deepEqual(copied.sort(), ['dist', 'node_modules', 'package.json']);
-  assert.match(dockerfile, /tsc -p tsconfig\.build\.json/, 'the image compiles src/ with the build config, as prepack does');
+  assert.match(dockerfile, /tsc -p tsconfig\.image\.json$/m, 'the image compiles src/ with the build config (tsconfig.image.json extends it)');
 });
 
 test('runs as the non-root node user, the uid the task definition names', () => {
@@ -47,5 +47,5 @@ test('the entrypoint runs the compiled CLI; the harness runs the same module fro
 
 test('.dockerignore lets through only what the image is built from (never a dist/ left in a clone)', () => {
   const rules = dockerignore.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  assert.deepEqual(rules, ['*', '!package.json', '!package-lock.json', '!tsconfig.json', '!tsconfig.build.json', '!src/']);
+  assert.deepEqual(rules, ['*', '!package.json', '!package-lock.json', '!tsconfig.json', '!tsconfig.build.json', '!tsconfig.image.json', '!src/']);
 });

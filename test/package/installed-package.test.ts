@@ -23,13 +23,13 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:benchli
 
 /** What the installed package cannot work without: the CLI, the construct library and its types, and the image's build context. */
 const MUST_HAVE = [
-  'package.json', 'README.md', 'LICENSE', 'Dockerfile', '.dockerignore', 'tsconfig.json', 'tsconfig.build.json',
+  'package.json', 'README.md', 'LICENSE', 'Dockerfile', '.dockerignore', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.image.json',
   'bin/benchling-webhook.js', 'dist/cli/run.js', 'dist/cli/main.js', 'dist/infra/index.js', 'dist/infra/index.d.ts',
   'src/cli/run.ts', 'src/infra/index.ts', 'docs/deploy-guide.md',
 ];
 /** Where each packed file may be; anything else is a file users do not run. */
 const ALLOWED = [
-  /^(package\.json|README\.md|LICENSE|Dockerfile|\.dockerignore|tsconfig\.json|tsconfig\.build\.json)$/,
+  /^(package\.json|README\.md|LICENSE|Dockerfile|\.dockerignore|tsconfig(\.build|\.image)?\.json)$/,
   /^bin\/[\w-]+\.js$/,
   /^dist\/.+\.(js|d\.ts|d\.ts\.map)$/,
   /^src\/.+\.ts$/,
@@ -122,7 +122,7 @@ describe('the packed package', { concurrency: true }, () => {
     // The original failure: synth could not stage the image's build context from the installed package.
     const assets = JSON.parse(await readFile(join(out, 'BenchlingWebhookStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { directory: string } }> };
     const [image] = Object.values(assets.dockerImages);
-    for (const path of ['Dockerfile', 'package.json', 'tsconfig.build.json', 'src/cli/run.ts']) assert.ok(existsSync(join(out, image!.source.directory, path)), `staged ${path}`);
+    for (const path of ['Dockerfile', 'package.json', 'tsconfig.image.json', 'src/cli/run.ts']) assert.ok(existsSync(join(out, image!.source.directory, path)), `staged ${path}`);
 
     // The construct library from an ES module app: it type-checks (NodeNext resolution, the package's exports) and imports.
     await writeFile(
