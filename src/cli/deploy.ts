@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { updateProfile } from '../config/profile.ts';
 import { APPROVAL_LEVELS, type ApprovalLevel } from '../deploy/stack-deployer.ts';
+import type { DockerStatus } from '../deploy/docker-probe.ts';
+import type { ImageTarget } from '../deploy/image-advice.ts';
 import { UsageError } from '../errors/app-error.ts';
+import { chooseImage, describeImage, type ImageChoice } from '../infra/image-choice.ts';
 import type { StackInputValues } from '../infra/inputs.ts';
+import { parseSecretArn } from '../infra/secret-arn.ts';
 import { serializeSecret } from '../secret/check.ts';
 import { diffSecretFields, hasChanges } from '../secret/diff.ts';
 import { parseSecretJson } from '../secret/read-input.ts';
@@ -14,6 +18,7 @@ import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
 import { defaultSecretName, writeSecret } from './secrets-sync.ts';
 import { formatChecks, runChecks, type ValidateOptions } from './validate.ts';
+import { RELEASED_IMAGE, VERSION } from './version.ts';
 
 export interface DeployOptions extends ValidateOptions, StackInputValues {
   dryRun?: boolean;
@@ -61,7 +66,12 @@ async function synthPlan(arn: string | undefined, options: DeployOptions, io: Cl
     import('../config/profile.ts'),
     import('../infra/synthesize.ts'),
   ]);
-  const inputs = resolveStackInputs(stackValues(options, arn), { env: io.env, profileName: options.profile, profile: await readProfile(options.profile, io.env) });
+  const inputs = resolveStackInputs(stackValues(options, arn), {
+    env: io.env,
+    profileName: options.profile,
+    profile: await readProfile(options.profile, io.env),
+    releasedImage: RELEASED_IMAGE,
+  });
   const outdir = options.out ?? (await mkdtemp(join(tmpdir(), 'bw-deploy-plan-')));
   const result = synthesize({ ...inputs, outdir, cloudFormationValidation: false });
   return { stackName: inputs.stackName, template: result.templatePath };
@@ -85,8 +95,8 @@ function parseWatchSettings(options: DeployOptions): WatchSettings {
 
 /** Only the stack's own options: the secret enters the stack as the ARN just synced, whatever form it was given in. */
 function stackValues(options: DeployOptions, secretArn: string): StackInputValues {
-  const { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, secretKmsKeyArn, region, account } = options;
-  return { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, alarmEmail, secretKmsKeyArn, region, account, benchlingSecrets: secretArn };
+  const { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, buildImage, alarmEmail, secretKmsKeyArn, region, account } = options;
+  return { stackName, vpcId, subnetIds, bucketName, allowCidrs, imageUri, buildImage, alarmEmail, secretKmsKeyArn, region, account, benchlingSecrets: secretArn };
 }
 
 /** `secrets sync`, as the command does it: the stack then references the secret by this ARN. */
@@ -99,11 +109,56 @@ async function syncSecret(options: DeployOptions, io: CliIo, context: CommandCon
 
 async function synthForDeploy(options: DeployOptions, io: CliIo, context: CommandContext, secretArn: string): Promise<{ stackName: string; region?: string; outdir: string }> {
   const [{ resolveStackInputs }, { synthesize }] = await Promise.all([import('../infra/inputs.ts'), import('../infra/synthesize.ts')]);
-  const inputs = resolveStackInputs(stackValues(options, secretArn), { env: io.env, profileName: options.profile, profile: context.profile });
+  const inputs = resolveStackInputs(stackValues(options, secretArn), { env: io.env, profileName: options.profile, profile: context.profile, releasedImage: RELEASED_IMAGE });
   const outdir = options.out ? resolve(options.out) : await mkdtemp(join(tmpdir(), 'bw-deploy-'));
   synthesize({ ...inputs, outdir, cloudFormationValidation: options.cfnValidation !== false });
   println(io.stderr, `synthesized ${inputs.stackName} into ${outdir}`);
   return { stackName: inputs.stackName, region: inputs.props.env?.region, outdir };
+}
+
+/** Where the commands for pushing an image point, from what is known before any AWS call: flags, env and profile. */
+async function imageTarget(options: DeployOptions, context: CommandContext, io: CliIo): Promise<ImageTarget> {
+  const { PROJECT_ROOT } = await import('../infra/package-root.ts');
+  const ref = options.benchlingSecrets ?? io.env.BENCHLING_SECRETS ?? context.profile?.secretArn;
+  let arn: { account: string; region: string } | undefined;
+  try {
+    arn = ref === undefined ? undefined : parseSecretArn(ref, 'the secret');
+  } catch {
+    // Inline JSON, a file or a secret name: the printed commands keep <account> and <region>.
+  }
+  return {
+    account: options.account ?? arn?.account,
+    region: context.region ?? arn?.region,
+    version: VERSION,
+    context: PROJECT_ROOT,
+    releasedImage: options.buildImage ? RELEASED_IMAGE : undefined,
+  };
+}
+
+async function dockerStatus(io: CliIo): Promise<DockerStatus> {
+  const { probeDocker } = await import('../deploy/docker-probe.ts');
+  return probeDocker(io.env);
+}
+
+/**
+ * The image is built by Docker during the deploy, after the secret is written: without a
+ * working Docker the deploy stops here instead, before any AWS call, saying how to get an image.
+ */
+async function requireDocker(options: DeployOptions, context: CommandContext, io: CliIo): Promise<void> {
+  const docker = await dockerStatus(io);
+  if (docker.working) return;
+  const { dockerUnavailable } = await import('../deploy/image-advice.ts');
+  throw dockerUnavailable(docker.reason, await imageTarget(options, context, io));
+}
+
+/** The plan's image line: where it comes from and, when Docker is to build it, whether Docker works here. */
+async function planImage(image: ImageChoice, io: CliIo): Promise<{ choice: ImageChoice; docker?: DockerStatus; text: string }> {
+  if (image.source !== 'build') return { choice: image, text: describeImage(image) };
+  const docker = await dockerStatus(io);
+  const status = docker.working
+    ? `Docker ${docker.version} answers here`
+    : `Docker is not working here (${docker.reason}): the deploy would stop; pass --image-uri`;
+  return { choice: image, docker, text: `${describeImage(image)}; ${status}` };
 }
 
 /** The real path, after the gate: secrets sync, synth, then deploy while watching the ECS tasks. */
@@ -145,13 +200,16 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
 
 /**
  * `deploy`: gate → secrets sync → synth → deploy. The gate runs first and a broken secret
- * ends the command in well under a second, before anything touches AWS. `--dry-run` prints
- * the plan and changes nothing anywhere.
+ * ends the command in well under a second, before anything touches AWS; before it, a deploy
+ * that must build the image checks that Docker works. `--dry-run` prints the plan and
+ * changes nothing anywhere.
  */
 export async function deploy(options: DeployOptions, io: CliIo): Promise<number> {
   // Flags first: a usage error comes back before the gate's network checks.
   const settings = options.dryRun ? undefined : parseWatchSettings(options);
   const context = await commandContext(options, io);
+  const image = chooseImage(options, RELEASED_IMAGE);
+  if (settings && image.source === 'build') await requireDocker(options, context, io);
   const resolved = await resolveCommandSecret(options, context, io);
   if (!resolved.secret) {
     println(io.stderr, formatReport(resolved.report));
@@ -167,12 +225,14 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
   if (settings) return deployForReal(options, io, context, settings, resolved.secret, target);
   const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
   const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
-  const plan = { dryRun: true, gate: checks, secret, stack };
+  const imagePlan = await planImage(image, io);
+  const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker } };
   if (options.json) println(io.stdout, JSON.stringify(plan));
   else {
     println(io.stdout, `deploy plan (dry run: nothing is written, CloudFormation is not touched)\n${formatChecks(checks)}`);
     println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ')}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
     println(io.stdout, stack.template ? `  stack     ${stack.stackName}: template ${stack.template}` : `  stack     ${stack.note}`);
+    println(io.stdout, `  image     ${imagePlan.text}`);
   }
   return 0;
 }

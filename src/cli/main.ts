@@ -1,40 +1,94 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
+import type { SettingKey } from '../config/settings.ts';
 import { AppError } from '../errors/app-error.ts';
-import { processIo, println, type CliIo } from './io.ts';
-import { addSecretOptions, type CommonOptions } from './secret-options.ts';
+import { println, type CliIo, type TextSink } from './io.ts';
+import type { CommonOptions } from './secret-options.ts';
 import type { DemoOptions } from './demo.ts';
-import { addInitOptions, type InitOptions } from './init-options.ts';
+import type { InitOptions } from './init-options.ts';
 import type { ManifestOptions } from './manifest.ts';
-import { addSynthOptions, type SynthOptions } from './synth.ts';
+import type { SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
 import type { ValidateOptions } from './validate.ts';
 import type { DeployOptions } from './deploy.ts';
 import type { StatusOptions } from './status.ts';
 import type { LogsOptions } from './logs.ts';
 import type { DestroyOptions } from './destroy.ts';
-import { addStackOptions } from '../operate/stack-options.ts';
-import { SERVE_SETTINGS, SERVICE_HTTP_SETTINGS, type ServeOptions } from './serve-settings.ts';
-import { addSettingOptions } from './setting-options.ts';
+import type { ServeOptions } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
 type Action<O> = (options: O, io: CliIo) => Promise<number>;
 
 /**
+ * What declares the commands' options. Their modules load the settings' schemas and the
+ * secret's parsers, which take several times Node's own start: they are loaded only when
+ * the command line names a command (to run it, or to show its own help).
+ */
+interface OptionBuilders {
+  addSecretOptions(command: Command): Command;
+  addInitOptions(command: Command): Command;
+  addSynthOptions(command: Command): Command;
+  addStackOptions(command: Command): Command;
+  addSettingOptions(command: Command, keys: readonly SettingKey[]): Command;
+  SERVE_SETTINGS: readonly SettingKey[];
+  SERVICE_HTTP_SETTINGS: readonly SettingKey[];
+}
+
+async function loadOptionBuilders(): Promise<OptionBuilders> {
+  const [secret, init, synth, stack, serve, setting] = await Promise.all([
+    import('./secret-options.ts'),
+    import('./init-options.ts'),
+    import('./synth.ts'),
+    import('../operate/stack-options.ts'),
+    import('./serve-settings.ts'),
+    import('./setting-options.ts'),
+  ]);
+  return {
+    addSecretOptions: secret.addSecretOptions,
+    addInitOptions: init.addInitOptions,
+    addSynthOptions: synth.addSynthOptions,
+    addStackOptions: stack.addStackOptions,
+    addSettingOptions: setting.addSettingOptions,
+    SERVE_SETTINGS: serve.SERVE_SETTINGS,
+    SERVICE_HTTP_SETTINGS: serve.SERVICE_HTTP_SETTINGS,
+  };
+}
+
+/** For the list of commands alone (`--help`): each command is only marked as taking options, which the list shows. */
+function optionsDeclaredLater(marked: WeakSet<Command>): OptionBuilders {
+  const mark = (command: Command): Command => (marked.add(command), command);
+  return {
+    addSecretOptions: mark,
+    addInitOptions: mark,
+    addSynthOptions: mark,
+    addStackOptions: mark,
+    addSettingOptions: mark,
+    SERVE_SETTINGS: [],
+    SERVICE_HTTP_SETTINGS: [],
+  };
+}
+
+interface Terminal {
+  stdout: TextSink;
+  stderr: TextSink;
+}
+
+/**
  * Each command imports its implementation only when it runs, so a quick refusal (a bad
  * secret) never pays for loading modules that another command needs.
  */
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function buildProgram(terminal: Terminal, commandIo: () => Promise<CliIo>, setExit: (code: number) => void, builders: OptionBuilders): Command {
+  const { addSecretOptions, addInitOptions, addSynthOptions, addStackOptions, addSettingOptions, SERVE_SETTINGS, SERVICE_HTTP_SETTINGS } = builders;
   const program = new Command('benchling-webhook')
     .description('Benchling notebook entries to Quilt packages: set up, validate, deploy and run')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => terminal.stdout.write(s), writeErr: (s) => terminal.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
   const run =
     <O>(load: () => Promise<Action<O>>) =>
     async (options: O) =>
-      setExit(await (await load())(options, io));
+      setExit(await (await load())(options, await commandIo()));
 
   addInitOptions(addSecretOptions(program.command('init')))
     .description('set up a profile: AWS, the Benchling app, bucket, network; interactive, or --yes with flags')
@@ -123,17 +177,36 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   return program;
 }
 
-function reportError(error: AppError, io: CliIo, json: boolean): void {
-  if (json) println(io.stdout, JSON.stringify({ error: { code: error.code, message: error.message } }));
-  println(io.stderr, `error [${error.code}]: ${error.message}`);
+function reportError(error: AppError, terminal: Terminal, json: boolean): void {
+  if (json) println(terminal.stdout, JSON.stringify({ error: { code: error.code, message: error.message } }));
+  println(terminal.stderr, `error [${error.code}]: ${error.message}`);
 }
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 a failed check, 2 a usage error. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
+/** The list of commands alone, for `--help`; each command that takes options still shows `[options]`. */
+function commandList(terminal: Terminal, commandIo: () => Promise<CliIo>, setExit: (code: number) => void): Command {
+  const marked = new WeakSet<Command>();
+  const program = buildProgram(terminal, commandIo, setExit, optionsDeclaredLater(marked));
+  const help = new Help();
+  return program.configureHelp({
+    subcommandTerm: (command) => {
+      const term = help.subcommandTerm(command);
+      return marked.has(command) && command.options.length === 0 ? term.replace(command.name(), `${command.name()} [options]`) : term;
+    },
   });
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 a failed check, 2 a usage error. `io` defaults to the process's own. */
+export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
+  const terminal: Terminal = io ?? { stdout: process.stdout, stderr: process.stderr };
+  let commandIo = io;
+  const ioForCommand = async () => (commandIo ??= (await import('./process-io.ts')).processIo());
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const list = commandList(terminal, ioForCommand, setExit);
+  const namesCommand = argv.some((arg) => list.commands.some((command) => command.name() === arg));
+  const program = namesCommand ? buildProgram(terminal, ioForCommand, setExit, await loadOptionBuilders()) : list;
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -143,7 +216,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return quiet.includes(error.code) ? 0 : 2;
     }
     if (error instanceof AppError) {
-      reportError(error, io, argv.includes('--json'));
+      reportError(error, terminal, argv.includes('--json'));
       return error.exitCode;
     }
     throw error;

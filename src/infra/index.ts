@@ -19,7 +19,8 @@ export { WebhookAlarms, type WatchedService, type WebhookAlarmsProps } from './c
 export { WebhookApi, STAGE_NAME, type WebhookApiProps } from './constructs/webhook-api.ts';
 export { WebhookService, type WebhookServiceProps } from './constructs/webhook-service.ts';
 export { WorkerService, WORKER_MAXIMUM_PERCENT, type WorkerServiceProps } from './constructs/worker-service.ts';
-export { appImage, PROJECT_ROOT } from './container-image.ts';
+export { appImage } from './container-image.ts';
+export { PROJECT_ROOT } from './package-root.ts';
 export { BENCHLING_TENANT_LIMIT, RATE_LIMIT_ENV, type RateLimit } from './rate-budget.ts';
 export { applyRules } from './rules/apply-rules.ts';
 export { BenchlingRules } from './rules/benchling-rules.ts';

@@ -5,6 +5,7 @@ import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
 import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
 import type { WebhookHttpLimits } from './benchling-webhook.ts';
 import type { BenchlingWebhookStackProps } from './benchling-webhook-stack.ts';
+import { chooseImage, type ImageChoice } from './image-choice.ts';
 import { parseKmsKeyArn } from './kms-key-arn.ts';
 import { parseSecretArn } from './secret-arn.ts';
 
@@ -18,6 +19,8 @@ export interface StackInputValues extends SecretFlags {
   /** Comma-separated, or a list. */
   allowCidrs?: string | readonly string[];
   imageUri?: string;
+  /** Build the Dockerfile even when this release names a published image. */
+  buildImage?: boolean;
   alarmEmail?: string;
   /** The KMS key of the secret, when not Secrets Manager's default. */
   secretKmsKeyArn?: string;
@@ -30,12 +33,16 @@ export interface StackInputs {
   props: BenchlingWebhookStackProps;
   /** Where the secret's ARN came from, for the command's output. */
   secretSource: string;
+  /** Where the containers' image comes from. */
+  image: ImageChoice;
 }
 
 export interface StackInputContext {
   env: Env;
   profileName: string;
   profile: Profile | undefined;
+  /** The image published with this release of the package, if it is one (see chooseImage). */
+  releasedImage?: string;
 }
 
 export function defaultStackName(profileName: string): string {
@@ -152,6 +159,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const { values: settings } = resolveSettings(keys, { ...fromEnvAndProfile, flags: { region: values.region } });
   const cidrs = splitList(values.allowCidrs);
   cidrs.forEach(checkCidr);
+  const image = chooseImage(values, context.releasedImage);
   const account = values.account ?? context.env.CDK_DEFAULT_ACCOUNT ?? arn.account;
   if (!/^\d{12}$/.test(account)) throw new UsageError('ACCOUNT_INVALID', 'the AWS account must be 12 digits');
   const stackName = values.stackName ?? defaultStackName(context.profileName);
@@ -165,7 +173,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
     existingVpc: existingVpc(values),
     existingBucketName: values.bucketName,
     allowedSourceCidrs: cidrs.length > 0 ? cidrs : undefined,
-    imageUri: values.imageUri,
+    imageUri: image.uri,
     alarmEmail: values.alarmEmail,
     settings: {
       packagePrefix: settings.packagePrefix,
@@ -177,5 +185,5 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
     },
     webhook: webhookHttpProps(fromEnvAndProfile),
   };
-  return { stackName, props, secretSource: secret.source };
+  return { stackName, props, secretSource: secret.source, image };
 }

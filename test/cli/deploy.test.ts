@@ -109,6 +109,8 @@ async function deployEnv(): Promise<Record<string, string | undefined>> {
     BENCHLING_JWKS_URL: sandbox.jwksUrl,
     REGISTRY: await mkdtemp(join(tmpdir(), 'bw-deploy-reg-')),
     BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
+    // No Docker here: these deploys run a pushed image (WATCH_FLAGS), which needs none.
+    CDK_DOCKER: '/nonexistent/docker',
   };
 }
 
@@ -136,7 +138,9 @@ function stackThatNeverSettles(): { deployer: MockedCloudFormationDeployer; stop
   return { deployer, stopTimes };
 }
 
-const WATCH_FLAGS = ['--poll-interval', String(INTERVAL_MS / 1000), '--max-task-failures', String(FAILURES), '--no-cfn-validation'];
+// An image already pushed: the deploy then needs no Docker, and deployEnv names none.
+const IMAGE_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/benchling-webhook:test';
+const WATCH_FLAGS = ['--poll-interval', String(INTERVAL_MS / 1000), '--max-task-failures', String(FAILURES), '--no-cfn-validation', '--image-uri', IMAGE_URI];
 
 test('tasks that cannot read app_definition_id: the reason is printed within one poll interval and deploy exits 1 after 3 failures, not waiting for CloudFormation', async (t) => {
   const { deployer, stopTimes } = stackThatNeverSettles();

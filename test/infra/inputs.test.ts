@@ -101,3 +101,25 @@ test('HTTP limits from the environment or the profile reach the webhook containe
   assert.equal(resolveStackInputs({}, { env: {}, profileName: 'default', profile }).props.webhook?.http?.idleTimeoutSeconds, 90);
   assert.throws(() => resolveStackInputs({}, context({ HTTP_IDLE_TIMEOUT: 'long' }, SECRET_ARN)), /HTTP_IDLE_TIMEOUT is invalid/);
 });
+
+test('the image: --image-uri, else the one published with a release unless --build-image, else the Dockerfile', () => {
+  const RELEASED = 'ghcr.io/acme/benchling-webhook:1.2.3';
+  const PUSHED = '123456789012.dkr.ecr.us-east-1.amazonaws.com/benchling-webhook:mine';
+  const cases = [
+    { values: {}, released: undefined, expected: { source: 'build' } },
+    { values: { buildImage: true }, released: undefined, expected: { source: 'build' } },
+    { values: {}, released: RELEASED, expected: { source: 'release', uri: RELEASED } },
+    { values: { buildImage: true }, released: RELEASED, expected: { source: 'build' } },
+    { values: { imageUri: PUSHED }, released: undefined, expected: { source: 'flag', uri: PUSHED } },
+    { values: { imageUri: PUSHED }, released: RELEASED, expected: { source: 'flag', uri: PUSHED } },
+  ] as const;
+  for (const { values, released, expected } of cases) {
+    const inputs = resolveStackInputs({ ...values, benchlingSecrets: SECRET_ARN }, { ...context(), releasedImage: released });
+    assert.deepEqual(inputs.image, expected, JSON.stringify({ values, released }));
+    assert.equal(inputs.props.imageUri, 'uri' in expected ? expected.uri : undefined, 'the stack runs the chosen image, or builds the Dockerfile');
+  }
+  assert.throws(
+    () => resolveStackInputs({ benchlingSecrets: SECRET_ARN, imageUri: PUSHED, buildImage: true }, context()),
+    (error: unknown) => error instanceof UsageError && error.code === 'IMAGE_OPTIONS_CONFLICT' && /--image-uri and --build-image exclude each other/.test(error.message),
+  );
+});

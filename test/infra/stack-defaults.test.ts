@@ -85,8 +85,8 @@ test('image from the Dockerfile: an asset whose staged context holds only what t
   const [docker] = Object.values(assets.dockerImages);
   assert.equal(docker!.source.platform, 'linux/amd64');
   const staged = join(result.outdir, docker!.source.directory);
-  for (const kept of ['Dockerfile', 'package.json', 'bin/benchling-webhook.js', 'src/cli/main.ts']) assert.ok(existsSync(join(staged, kept)), kept);
-  for (const dropped of ['node_modules', 'test', '.git', 'docs']) assert.ok(!existsSync(join(staged, dropped)), dropped);
+  for (const kept of ['Dockerfile', 'package.json', 'tsconfig.image.json', 'src/cli/run.ts']) assert.ok(existsSync(join(staged, kept)), kept);
+  for (const dropped of ['node_modules', 'test', '.git', 'docs', 'dist', 'bin']) assert.ok(!existsSync(join(staged, dropped)), dropped);
 });
 
 test('one image, two commands: the webhook runs the service alone, the worker runs `worker`', () => {

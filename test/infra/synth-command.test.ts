@@ -23,6 +23,7 @@ test('synth --out DIR: offline, no AWS credentials, only the profile\'s secret A
   assert.match(run.stdout, new RegExp(`BenchlingWebhookStack \\(${ACCOUNT}/${REGION}\\)`));
   assert.match(run.stdout, /from profile default/);
   assert.match(run.stdout, /findings acknowledged, each with its reason/);
+  assert.match(run.stdout, /^image: built from the Dockerfile by Docker when the stack deploys$/m, 'a clone names no published image');
   const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as { pluginReports: unknown[] };
   assert.deepEqual(report.pluginReports, [], 'no finding, not even a CloudFormation warning');
   guardOutdir(out);
@@ -41,7 +42,8 @@ test('--json, the flag over the profile, and every stack option', async () => {
     env,
   );
   assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as { stackName: string; secretArn: string; secretSource: string; template: string; acknowledgements: { id: string; reason: string }[] };
+  const result = JSON.parse(run.stdout) as { stackName: string; secretArn: string; secretSource: string; template: string; image: unknown; acknowledgements: { id: string; reason: string }[] };
+  assert.deepEqual(result.image, { source: 'flag', uri: 'ghcr.io/acme/bw:1.0' });
   assert.equal(result.stackName, 'BenchlingWebhookStack-prod');
   assert.equal(result.secretArn, SECRET_ARN);
   assert.equal(result.secretSource, '--benchling-secrets');

@@ -33,7 +33,7 @@ const TMP_VOLUME = 'tmp';
 
 export interface AppTaskProps {
   readonly image: ecs.ContainerImage;
-  /** Arguments after the image's entrypoint (`node bin/benchling-webhook.js`). */
+  /** Arguments after the image's entrypoint (`node dist/cli/run.js`). */
   readonly command: readonly string[];
   /** The contract's secret, imported by its complete ARN. */
   readonly secret: secretsmanager.ISecret;

@@ -13,6 +13,17 @@ export function imageEntrypoint(): string[] {
   return JSON.parse(match[1]!) as string[];
 }
 
+/**
+ * The image runs the compiled CLI (`node dist/cli/run.js`); here the same module runs from the
+ * clone's src/ through tsx, never from a dist/ that an earlier build left older than src/.
+ */
+export function fromSources(entrypoint: readonly string[]): string[] {
+  return entrypoint.flatMap((part) => {
+    const compiled = /^dist\/(.+)\.js$/.exec(part);
+    return compiled ? ['--import', 'tsx', `src/${compiled[1]!}.ts`] : [part];
+  });
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -59,7 +70,7 @@ export class ContainerProcess {
 
   /** Runs `entrypoint + command` from the image's WORKDIR (the project root) with exactly `env`. */
   static launch(command: readonly string[], env: Record<string, string>, port: number): ContainerProcess {
-    const [program, ...args] = imageEntrypoint();
+    const [program, ...args] = fromSources(imageEntrypoint());
     const executable = program === 'node' ? process.execPath : program!;
     const child = spawn(executable, [...args, ...command], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ContainerProcess(child, `http://127.0.0.1:${port}`, env);
