@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z, type ZodType } from 'zod';
 import { SecretRedactor } from '../secret/redact.ts';
-import { AccessTokens } from './access-token.ts';
+import { AccessTokens, type RequestToken } from './access-token.ts';
 import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
 import {
   CanvasSchema,
@@ -46,6 +46,12 @@ export interface BenchlingClientOptions {
   log?: Logger;
   timeouts?: BenchlingClientTimeouts;
   retry?: Partial<RetryPolicy>;
+  /**
+   * The process's redactor, the one its logger scrubs with: the client adds its credentials
+   * and every access token it is issued, so an error or log line quoting one is scrubbed
+   * wherever it ends up. Default: a redactor of the client's own, for its errors only.
+   */
+  redactor?: SecretRedactor;
 }
 
 export interface ExportEntryOptions extends DownloadOptions {
@@ -104,7 +110,7 @@ export class BenchlingClient {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.downloadIdleMs = options.timeouts?.downloadIdleMs ?? 60_000;
     this.log = options.log?.child({ component: 'benchling-client' });
-    const redactor = new SecretRedactor();
+    const redactor = options.redactor ?? new SecretRedactor();
     redactor.remember({ client_id: options.clientId, client_secret: options.clientSecret });
     this.transport = new ApiTransport({
       apiBase: this.apiBase,
@@ -118,7 +124,7 @@ export class BenchlingClient {
       redactor,
       log: this.log,
     });
-    this.tokens = new AccessTokens(tokenRequester(this.transport, options), this.now);
+    this.tokens = new AccessTokens(tokensRemembered(tokenRequester(this.transport, options), redactor), this.now);
   }
 
   /** Fetches (or reuses) the access token: the live credentials check of `validate`. */
@@ -203,6 +209,15 @@ export class BenchlingClient {
 function segment(id: string): string {
   if (id === '') throw new BenchlingError(BenchlingErrorCode.CONFIG, 'A Benchling id must not be empty', false);
   return encodeURIComponent(id);
+}
+
+/** Each token is known to the redactor before any call can carry it, or an error quote it. */
+function tokensRemembered(request: RequestToken, redactor: SecretRedactor): RequestToken {
+  return async () => {
+    const grant = await request();
+    redactor.rememberToken(grant.accessToken);
+    return grant;
+  };
 }
 
 function normaliseApiBase(apiBase: string): string {

@@ -2,6 +2,7 @@ import { BenchlingClient } from '../benchling/benchling-client.ts';
 import type { RateLimiter } from '../benchling/rate-limiter.ts';
 import { UsageError } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
+import type { SecretRedactor } from '../secret/redact.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { SecretState } from '../service/secret-state.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
@@ -40,6 +41,8 @@ export interface PackagingHandlerOptions {
   appId?: string | undefined;
   /** ENTRY_SETTLE: the worker's part of it (see EntryJobs); without it entry jobs are never deferred. */
   entrySettle?: EntrySettle | undefined;
+  /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
+  redactor?: SecretRedactor | undefined;
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
 }
@@ -68,6 +71,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       clientSecret: secret.client_secret,
       rateLimiter: options.rateLimiter,
       log: options.log,
+      redactor: options.redactor,
     });
   });
   const engine = await engineFor(options);

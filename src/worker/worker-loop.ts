@@ -13,6 +13,11 @@ export interface WorkerLoopOptions {
   queue: Queue;
   handle: JobHandler;
   log: Logger;
+  /**
+   * Scrubs credentials out of a failure's text before the queue keeps it: the journal and the
+   * dead letters hold what the log would not. Without it the text is kept as it is.
+   */
+  redactor?: { scrub(text: string): string };
   /** Jobs run at once (different entries; one entry is never run twice at once by the queue). */
   concurrency?: number;
   /** Retry delay after a failure: base × 2^(receives−1), capped. */
@@ -74,8 +79,9 @@ export class WorkerLoop {
       failure = error;
     }
     if (deferral) {
-      log.info({ reason: deferral.reason, retryInMs: deferral.retryInMs }, 'job deferred');
-      await lease.retry(deferral.reason, deferral.retryInMs).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+      const reason = this.scrub(deferral.reason);
+      log.info({ reason, retryInMs: deferral.retryInMs }, 'job deferred');
+      await lease.retry(reason, deferral.retryInMs).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
       return;
     }
     if (failure === undefined) {
@@ -86,10 +92,14 @@ export class WorkerLoop {
       );
       return;
     }
-    const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    const reason = this.scrub(failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure));
     const base = this.options.retryBaseMs ?? 5000;
     const delay = Math.min(base * 2 ** (lease.receiveCount - 1), this.options.retryMaxMs ?? 300_000);
     log.warn({ reason, retryInMs: delay }, 'job failed; it will be retried');
     await lease.retry(reason, delay).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+  }
+
+  private scrub(text: string): string {
+    return this.options.redactor ? this.options.redactor.scrub(text) : text;
   }
 }
