@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors/app-error.ts';
 import { lockDirectory } from './dir-lock.ts';
+import { openPrivateDir } from './private-dir.ts';
 import type { DirLock } from './dir-lock.ts';
 import { DeadlineTimer } from './deadline-timer.ts';
 import { embeddedSettings } from './embedded-options.ts';
@@ -54,7 +55,7 @@ export class EmbeddedQueue implements Queue {
 
   static async open(dir: string, options: EmbeddedQueueOptions = {}): Promise<EmbeddedQueue> {
     const settings = embeddedSettings(options);
-    await mkdir(dir, { recursive: true });
+    await openPrivateDir(dir);
     const lock = await lockDirectory(dir);
     try {
       return await EmbeddedQueue.replay(dir, settings, lock);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -242,6 +242,45 @@ describe('journal', () => {
     assert.ok((await journalLines(dir)).length < written / 2, 'no compaction happened');
     queue = await reopen(queue, dir, options);
     assert.deepEqual(new Set((await drain(queue)).map((lease) => lease.jobId)), live);
+    await queue.close();
+  });
+});
+
+describe('files', () => {
+  /** Permission bits of the folder and of every file in it, by name. */
+  async function modes(dir: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = { '.': ((await stat(dir)).mode & 0o777).toString(8) };
+    for (const name of await readdir(dir)) out[name] = ((await stat(join(dir, name))).mode & 0o777).toString(8);
+    return out;
+  }
+
+  test('a new queue folder is 0700 and its journal, lock and compacted journal 0600', async () => {
+    const dir = join(await dirs.make(), 'data', 'queue');
+    const queue = await EmbeddedQueue.open(dir, { compactMinRecords: 4 });
+    for (let n = 0; n < 10; n++) await queue.enqueue({ groupId: 'g', dedupId: `d${n}`, body: { n } });
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', 'queue.lock': '600' });
+    await drain(queue);
+    await queue.compact();
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', 'queue.lock': '600' });
+    await queue.close();
+  });
+
+  test('a folder an older release made readable by all is made private on open, its jobs kept', async () => {
+    const dir = await dirs.make();
+    let queue = await EmbeddedQueue.open(dir);
+    await queue.enqueue({ groupId: 'g', dedupId: 'a', body: { kept: true } });
+    await queue.close();
+    // As an older release left it: a 0755 folder, a 0644 journal, and the temp file of a compaction cut by a crash.
+    await writeFile(join(dir, `${JOURNAL_FILE}.tmp`), '', { mode: 0o644 });
+    await chmod(join(dir, `${JOURNAL_FILE}.tmp`), 0o644);
+    await chmod(join(dir, JOURNAL_FILE), 0o644);
+    await chmod(dir, 0o755);
+    queue = await EmbeddedQueue.open(dir);
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', [`${JOURNAL_FILE}.tmp`]: '600', 'queue.lock': '600' });
+    assert.deepEqual(
+      (await drain(queue)).map((lease) => lease.body),
+      [{ kept: true }],
+    );
     await queue.close();
   });
 });
