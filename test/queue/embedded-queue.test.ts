@@ -88,7 +88,7 @@ describe('coalescing', () => {
 });
 
 describe('restart', () => {
-  test('leases die with the process: the job comes back, its receive count kept, until dead', async () => {
+  test('leases die with the process: the job comes back, its receive count kept, until the receive limit', async () => {
     const dir = await dirs.make();
     let queue = await EmbeddedQueue.open(dir, { maxReceives: 2 });
     const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'a', body: {} });
@@ -100,22 +100,54 @@ describe('restart', () => {
     assert.deepEqual(await queue.receive(), []);
     const [dead] = await queue.deadLetters();
     assert.equal(dead?.jobId, jobId);
-    assert.match(dead?.reason ?? '', /without an ack/);
+    assert.match(dead?.reason ?? '', /delivered 2 times without finishing \(0 failed;/);
     await queue.close();
   });
 
   test('dedup ids, retry reasons, delays and dead letters survive a reopen', async () => {
     const dir = await dirs.make();
-    let queue = await EmbeddedQueue.open(dir, { maxReceives: 1 });
+    let queue = await EmbeddedQueue.open(dir, { maxFailures: 1 });
     const acked = await queue.enqueue({ groupId: 'g1', dedupId: 'wh_acked', body: {} });
     await queue.enqueue({ groupId: 'g2', dedupId: 'wh_dead', body: { n: 2 } });
     for (const lease of await queue.receive({ max: 2 })) await (lease.groupId === 'g1' ? lease.ack() : lease.retry('export failed: 500'));
-    queue = await reopen(queue, dir, { maxReceives: 1 });
+    queue = await reopen(queue, dir, { maxFailures: 1 });
     assert.deepEqual(await queue.enqueue({ groupId: 'g1', dedupId: 'wh_acked', body: {} }), { jobId: acked.jobId, duplicate: true, coalesced: false });
     assert.deepEqual(
       (await queue.deadLetters()).map(({ groupId, body, receiveCount, reason }) => ({ groupId, body, receiveCount, reason })),
       [{ groupId: 'g2', body: { n: 2 }, receiveCount: 1, reason: 'export failed: 500' }],
     );
+    await queue.close();
+  });
+
+  test('failures are counted apart from deliveries, across reopens and compactions', async () => {
+    const dir = await dirs.make();
+    const options = { maxFailures: 3 };
+    let queue = await EmbeddedQueue.open(dir, options);
+    const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'a', body: {} });
+    await (await queue.receive())[0]!.retry('one');
+    queue = await reopen(queue, dir, options);
+    await queue.receive(); // cut by the next reopen: a delivery, not a failure
+    queue = await reopen(queue, dir, options);
+    await (await queue.receive())[0]!.retry('two');
+    await queue.compact();
+    queue = await reopen(queue, dir, options);
+    const [third] = await queue.receive();
+    assert.deepEqual([third?.jobId, third?.receiveCount, third?.failures], [jobId, 4, 2]);
+    await third!.retry('three');
+    assert.deepEqual(
+      (await queue.deadLetters()).map(({ jobId: id, receiveCount, reason }) => [id, receiveCount, reason]),
+      [[jobId, 4, 'three']],
+    );
+    await queue.close();
+  });
+
+  test('a journal written before failures were counted apart: its retries count as deliveries only', async () => {
+    const dir = await dirs.make();
+    const old = [{ t: 'journal', v: 1 }, { t: 'enq', id: 'j1', g: 'g', d: 'd1', b: {}, at: 1 }, { t: 'lease', id: 'j1', n: 1 }, { t: 'retry', id: 'j1', r: 'boom', v: 0 }];
+    await writeFile(join(dir, JOURNAL_FILE), old.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const queue = await EmbeddedQueue.open(dir);
+    const [lease] = await queue.receive();
+    assert.deepEqual([lease?.jobId, lease?.receiveCount, lease?.failures], ['j1', 2, 0]);
     await queue.close();
   });
 
@@ -196,7 +228,7 @@ describe('journal', () => {
 
   test('compaction keeps live jobs in order, dead letters and dedup ids', async () => {
     const dir = await dirs.make();
-    const options = { compactMinRecords: 32, maxReceives: 1 };
+    const options = { compactMinRecords: 32, maxFailures: 1 };
     let queue = await EmbeddedQueue.open(dir, options);
     const results = await Promise.all(Array.from({ length: 300 }, (_, n) => queue.enqueue({ groupId: `g${n % 7}`, dedupId: `d${n}`, body: { n } })));
     let events = 300;
