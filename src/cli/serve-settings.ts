@@ -15,6 +15,7 @@ export const SERVE_SETTINGS = [
   'benchlingJwksUrl',
   'benchlingRateLimit',
   'entrySettle',
+  'jobMaxFailures',
 ] as const satisfies readonly SettingKey[];
 
 export interface ServeOptions extends CommonOptions {

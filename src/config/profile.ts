@@ -24,6 +24,7 @@ export const ProfileSchema = z.strictObject({
   benchlingApiUrl: z.string().min(1).optional(),
   benchlingJwksUrl: z.string().min(1).optional(),
   benchlingRateLimit: z.string().min(1).optional(),
+  jobMaxFailures: z.number().int().optional(),
   // Stack settings, written by `init`; synth, deploy and validate fall back to them.
   awsProfile: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

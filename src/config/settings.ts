@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from '../errors/app-error.ts';
 import type { Env } from '../secret/source.ts';
+import { JOB_FAILURE_LIMIT } from '../queue/dead-letter-limits.ts';
 import type { Profile } from './profile.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +56,8 @@ export const SETTINGS = {
       .refine((v) => v.maxMs >= 1000 && v.maxMs >= v.quietMs, 'the longest wait must be at least 1 s and at least the quiet time'),
     default: { quietMs: 1000, maxMs: 30_000 },
   }),
+  // At most 10: SQS's maxReceiveCount (JOB_RECEIVE_LIMIT, 20) must stay above it and the deferrals a job may get.
+  jobMaxFailures: setting({ env: 'JOB_MAX_FAILURES', schema: z.coerce.number().int().min(1).max(10), default: JOB_FAILURE_LIMIT }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -33,6 +33,8 @@ export interface AppSettings {
   readonly logLevel?: string;
   /** `direct` (the default) or the URL of a Quilt packaging-engine queue, which the worker is then allowed to send to. */
   readonly packager?: string;
+  /** JOB_MAX_FAILURES: failures after which the worker moves a job to the dead-letter queue (default 5, at most 10). */
+  readonly jobMaxFailures?: number;
 }
 
 export interface TaskSize {
@@ -193,11 +195,16 @@ export class BenchlingWebhook extends Construct {
     }
   }
 
-  /** The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages, and sends to the packaging engine when PACKAGER names one. */
+  /**
+   * The webhook only queues; the worker consumes, may queue follow-up jobs, moves a job that
+   * keeps failing to the dead-letter queue, writes packages, and sends to the packaging engine
+   * when PACKAGER names one.
+   */
   private grantAccess(packager: string | undefined): void {
     this.jobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
     this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    this.jobs.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole);
     if (packager !== undefined && packager !== 'direct') {
       const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);
@@ -229,9 +236,9 @@ function importSecret(scope: Construct, arn: string): secretsmanager.ISecret {
 
 function settingsEnv(settings: AppSettings = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const) {
+  for (const key of ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager', 'jobMaxFailures'] as const) {
     const value = settings[key];
-    if (value !== undefined) env[SETTINGS[key].env] = value;
+    if (value !== undefined) env[SETTINGS[key].env] = String(value);
   }
   return env;
 }

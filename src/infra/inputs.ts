@@ -123,7 +123,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
-  const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'], {
+  const { values: settings } = resolveSettings(['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager', 'jobMaxFailures'], {
     flags: { region: values.region },
     env: context.env,
     profile: context.profile,
@@ -151,6 +151,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       quiltCatalog: settings.quiltCatalog,
       logLevel: settings.logLevel,
       packager: settings.packager,
+      jobMaxFailures: settings.jobMaxFailures,
     },
   };
   return { stackName, props, secretSource: secret.source };

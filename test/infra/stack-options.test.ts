@@ -31,7 +31,7 @@ before(() => {
       imageUri: ECR_IMAGE,
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
-      settings: { packager: ENGINE_QUEUE },
+      settings: { packager: ENGINE_QUEUE, jobMaxFailures: 3 },
     },
     { knownSecretValues: known },
   );
@@ -105,6 +105,14 @@ test('packaging engine (PACKAGER): the worker gets its URL and may send to that 
     () => synthStack({ settings: { packager: 'quilt-packager' } }),
     (error: unknown) => error instanceof UsageError && error.code === 'SQS_URL_INVALID' && /PACKAGER must be `direct` or an SQS queue URL/.test(error.message),
   );
+});
+
+test('JOB_MAX_FAILURES reaches the worker; the worker may send to the dead-letter queue (it moves a job that keeps failing there), the webhook may not', () => {
+  assert.equal(workerEnv(t).JOB_MAX_FAILURES, '3');
+  const dlq = Object.keys(t.findResources('AWS::SQS::Queue')).find((id) => id.includes('DeadLetters'))!;
+  const sends = (command: string) => taskRoleStatements(t, command).filter((s) => [s.Action].flat().includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(dlq));
+  assert.equal(sends('worker').length, 1);
+  assert.equal(sends('serve').length, 0);
 });
 
 test('secret under a customer-managed KMS key: both task roles may decrypt with that key, only through Secrets Manager', () => {
