@@ -22,6 +22,16 @@ export class ServeProcess {
     return this;
   }
 
+  /** The process id, for watching its memory. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Everything the process wrote to stdout and stderr so far, as written. */
+  get outputText(): string {
+    return this.output;
+  }
+
   /** Log lines with this message. */
   messages(msg: string): Record<string, unknown>[] {
     return this.logs.filter((l) => l.msg === msg);
