@@ -80,11 +80,13 @@ async function crashLoop(t: TestContext, rounds: number, extraEnv: Record<string
   // Left to run: every healthy entry packaged, the doomed one dead-lettered.
   const last = await (await next).go();
   lives.push(last);
-  const watch = await watchAttack({ pid: last.pid!, url: last.url });
   const store = await openObjectStore(registry);
   const packaged = async () => (await Promise.all(healthy.map((e) => readLatest(store, `benchling/${e.displayId}`).catch(() => undefined)))).every(Boolean);
   // Its second failure may come in any life after its first one's retry delay.
   const deadLettered = () => lives.some((life) => life.messages('job failed; it goes to the dead letters').some((l) => l.group === doomed.id));
+  // Watched from its first finished job on: a process's first job runs its code cold, as any restart does.
+  await eventually(() => last.messages('job done').length > 0, 'the first job of the last life', 30_000);
+  const watch = await watchAttack({ pid: last.pid!, url: last.url });
   try {
     await eventually(async () => (await packaged()) && deadLettered(), 'every healthy entry packaged and the doomed job dead-lettered', 60_000).catch((error: unknown) => {
       t.diagnostic(JSON.stringify(last.logs.filter((l) => Number(l.level) >= 40 || String(l.msg).startsWith('job')).slice(-20)));
