@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z, type ZodType } from 'zod';
 import { SecretRedactor } from '../secret/redact.ts';
-import { AccessTokens } from './access-token.ts';
+import { AccessTokens, type RequestToken } from './access-token.ts';
 import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
 import { BENCHLING_ID_RULE, isBenchlingId, quoteRefusedId } from './benchling-id.ts';
 import {
@@ -48,6 +48,12 @@ export interface BenchlingClientOptions {
   log?: Logger;
   timeouts?: BenchlingClientTimeouts;
   retry?: Partial<RetryPolicy>;
+  /**
+   * The process's redactor, the one its logger scrubs with: the client adds its credentials
+   * and every access token it is issued, so an error or log line quoting one is scrubbed
+   * wherever it ends up. Default: a redactor of the client's own, for its errors only.
+   */
+  redactor?: SecretRedactor;
 }
 
 export interface ExportEntryOptions {
@@ -108,7 +114,7 @@ export class BenchlingClient {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.downloadIdleMs = options.timeouts?.downloadIdleMs ?? 60_000;
     this.log = options.log?.child({ component: 'benchling-client' });
-    const redactor = new SecretRedactor();
+    const redactor = options.redactor ?? new SecretRedactor();
     redactor.remember({ client_id: options.clientId, client_secret: options.clientSecret });
     this.transport = new ApiTransport({
       apiBase: this.apiBase,
@@ -122,7 +128,7 @@ export class BenchlingClient {
       redactor,
       log: this.log,
     });
-    this.tokens = new AccessTokens(tokenRequester(this.transport, options), this.now);
+    this.tokens = new AccessTokens(tokensRemembered(tokenRequester(this.transport, options), redactor), this.now);
   }
 
   /** Fetches (or reuses) the access token: the live credentials check of `validate`. */
@@ -226,6 +232,15 @@ function requireId(what: string, id: string): void {
   if (isBenchlingId(id)) return;
   const message = `Refused to call Benchling with ${what} ${quoteRefusedId(id)}: ${BENCHLING_ID_RULE}`;
   throw new BenchlingError(BenchlingErrorCode.INVALID_ID, message, false);
+}
+
+/** Each token is known to the redactor before any call can carry it, or an error quote it. */
+function tokensRemembered(request: RequestToken, redactor: SecretRedactor): RequestToken {
+  return async () => {
+    const grant = await request();
+    redactor.rememberToken(grant.accessToken);
+    return grant;
+  };
 }
 
 function normaliseApiBase(apiBase: string): string {

@@ -64,6 +64,7 @@ export async function openRuntime(command: string, options: ServeOptions, io: Cl
     region: context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     settle: settings.entrySettle,
+    maxFailures: settings.jobMaxFailures,
   });
   const store = await openObjectStore(settings.registry ?? './quilt-registry', {
     region: context.region,

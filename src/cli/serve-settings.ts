@@ -19,6 +19,7 @@ export const SERVE_SETTINGS = [
   'exportMaxUncompressed',
   'exportMaxFiles',
   'exportMaxRatio',
+  'jobMaxFailures',
 ] as const satisfies readonly SettingKey[];
 
 /** `serve` alone: the worker answers no HTTP. */

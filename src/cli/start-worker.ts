@@ -24,8 +24,9 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     exportLimits: exportLimits(settings),
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
+    redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: runtime.queue, log, handle });
+  const worker = new WorkerLoop({ queue: runtime.queue, log, handle, redactor: runtime.context.redactor });
   worker.start();
   return worker;
 }

@@ -3,6 +3,7 @@ import { UsageError } from '../errors/app-error.ts';
 import type { Env } from '../secret/source.ts';
 import { byteSize } from './byte-size.ts';
 import { DEFAULT_EXPORT_LIMITS } from './export-limits.ts';
+import { JOB_FAILURE_LIMIT } from '../queue/dead-letter-limits.ts';
 import type { Profile } from './profile.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -84,6 +85,8 @@ export const SETTINGS = {
   httpIdleTimeout: setting({ env: 'HTTP_IDLE_TIMEOUT', schema: seconds, default: 72 }),
   /** Open connections at most; at the cap, idle and slow ones are closed to make room. */
   httpMaxConnections: setting({ env: 'HTTP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100_000), default: 256 }),
+  // At most 10: SQS's maxReceiveCount (JOB_RECEIVE_LIMIT, 20) must stay above it and the deferrals a job may get.
+  jobMaxFailures: setting({ env: 'JOB_MAX_FAILURES', schema: z.coerce.number().int().min(1).max(10), default: JOB_FAILURE_LIMIT }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

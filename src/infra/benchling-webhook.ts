@@ -42,10 +42,13 @@ export interface AppSettings {
   readonly exportMaxFiles?: number;
   /** EXPORT_MAX_RATIO: the most one file of an export may expand (uncompressed ÷ compressed); default 200. */
   readonly exportMaxRatio?: number;
+  /** JOB_MAX_FAILURES: failures after which the worker moves a job to the dead-letter queue (default 5, at most 10). */
+  readonly jobMaxFailures?: number;
 }
 
 const PLAIN_SETTINGS = ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
-const EXPORT_LIMIT_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio'] as const;
+/** Settings with a range: checked at synth, as the containers will read them. */
+const CHECKED_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio', 'jobMaxFailures'] as const;
 
 export interface TaskSize {
   /** Fargate CPU units. */
@@ -225,15 +228,16 @@ export class BenchlingWebhook extends Construct {
   }
 
   /**
-   * The webhook only queues; the worker consumes, may queue follow-up jobs, writes packages
-   * (removing what a failed job wrote under the package prefix), and sends to the packaging
-   * engine when PACKAGER names one.
+   * The webhook only queues; the worker consumes, may queue follow-up jobs, moves a job that
+   * keeps failing to the dead-letter queue, writes packages (removing what a failed job wrote
+   * under the package prefix), and sends to the packaging engine when PACKAGER names one.
    */
   private grantAccess(settings: AppSettings = {}): void {
     const packager = settings.packager;
     this.jobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
     this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    this.jobs.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole, settings.packagePrefix ?? (SETTINGS.packagePrefix.default as string));
     if (packager !== undefined && packager !== 'direct') {
       const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);
@@ -267,10 +271,10 @@ function settingsEnv(settings: AppSettings = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of PLAIN_SETTINGS) {
     const value = settings[key];
-    if (value !== undefined) env[SETTINGS[key].env] = value;
+    if (value !== undefined) env[SETTINGS[key].env] = String(value);
   }
-  // Checked at synth as the worker will read them, so a bad limit stops the deploy, not the task.
-  for (const key of EXPORT_LIMIT_SETTINGS) {
+  // A bad value stops the deploy, not the task.
+  for (const key of CHECKED_SETTINGS) {
     const value = settings[key];
     if (value === undefined) continue;
     const parsed = SETTINGS[key].schema.safeParse(value);

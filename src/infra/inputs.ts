@@ -154,7 +154,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
   const values = withProfileStackValues(given, context.profile);
   const secret = resolveSecretArn(values, context);
   const arn = parseSecretArn(secret.arn, secret.source);
-  const keys = ['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
+  const keys = ['region', 'packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager', 'jobMaxFailures'] as const;
   const fromEnvAndProfile: SettingsInput = { flags: {}, env: context.env, profile: context.profile };
   const { values: settings } = resolveSettings(keys, { ...fromEnvAndProfile, flags: { region: values.region } });
   const cidrs = splitList(values.allowCidrs);
@@ -182,6 +182,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       logLevel: settings.logLevel,
       packager: settings.packager,
       ...setByUser(EXPORT_LIMIT_KEYS, fromEnvAndProfile),
+      jobMaxFailures: settings.jobMaxFailures,
     },
     webhook: webhookHttpProps(fromEnvAndProfile),
   };

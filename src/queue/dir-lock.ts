@@ -1,6 +1,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors/app-error.ts';
+import { PRIVATE_FILE_MODE } from './private-dir.ts';
 
 export interface DirLock {
   release(): Promise<void>;
@@ -32,7 +33,7 @@ export async function lockDirectory(dir: string): Promise<DirLock> {
 
 async function tryCreate(path: string): Promise<boolean> {
   try {
-    const handle = await open(path, 'wx');
+    const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(String(process.pid));
     } finally {

@@ -1,9 +1,15 @@
 import { AppError } from '../errors/app-error.ts';
+import { JOB_FAILURE_LIMIT, JOB_RECEIVE_LIMIT } from './dead-letter-limits.ts';
 
 export interface EmbeddedQueueOptions {
   /** A lease neither acked nor retried within this time is delivered again. Default 5 min. */
   visibilityTimeoutMs?: number;
-  /** Deliveries before a job that keeps failing goes to the dead letters. Default 5. */
+  /** Failures (retries) after which a job goes to the dead letters. Default 5 (JOB_FAILURE_LIMIT). */
+  maxFailures?: number;
+  /**
+   * Deliveries after which a job goes to the dead letters however they ended: cut short by a
+   * restart, by an expired lease, or deferred. Default 20 (JOB_RECEIVE_LIMIT).
+   */
   maxReceives?: number;
   /** How long a dedupId is remembered. Default 24 h. */
   dedupTtlMs?: number;
@@ -33,7 +39,8 @@ export type EmbeddedSettings = Required<EmbeddedQueueOptions>;
 
 const DEFAULTS: EmbeddedSettings = {
   visibilityTimeoutMs: 5 * 60_000,
-  maxReceives: 5,
+  maxFailures: JOB_FAILURE_LIMIT,
+  maxReceives: JOB_RECEIVE_LIMIT,
   dedupTtlMs: 24 * 60 * 60_000,
   dedupMaxEntries: 1_000_000,
   compactMinRecords: 4096,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors/app-error.ts';
 import { lockDirectory } from './dir-lock.ts';
+import { openPrivateDir } from './private-dir.ts';
 import type { DirLock } from './dir-lock.ts';
 import { DeadlineTimer } from './deadline-timer.ts';
 import { embeddedSettings } from './embedded-options.ts';
@@ -54,7 +55,7 @@ export class EmbeddedQueue implements Queue {
 
   static async open(dir: string, options: EmbeddedQueueOptions = {}): Promise<EmbeddedQueue> {
     const settings = embeddedSettings(options);
-    await mkdir(dir, { recursive: true });
+    await openPrivateDir(dir);
     const lock = await lockDirectory(dir);
     try {
       return await EmbeddedQueue.replay(dir, settings, lock);
@@ -170,7 +171,7 @@ export class EmbeddedQueue implements Queue {
     }
   }
 
-  /** Leases up to max jobs, one per group, dead-lettering jobs that were delivered too often. */
+  /** Leases up to max jobs, one per group, dead-lettering jobs that were delivered maxReceives times. */
   private take(max: number): { leases: Lease[]; events: JournalEvent[] } {
     const now = Date.now();
     const leases: Lease[] = [];
@@ -225,13 +226,19 @@ export class EmbeddedQueue implements Queue {
       body: job.body,
       receiveCount: job.receiveCount,
       maxReceives: this.settings.maxReceives,
+      failures: job.failures,
+      maxFailures: this.settings.maxFailures,
       ack: async () => {
         settle();
         await this.ack(job.id, token);
       },
       retry: async (reason, delayMs = 0) => {
         settle();
-        await this.retry(job.id, token, reason, delayMs);
+        await this.handBack(job.id, token, reason, delayMs, true);
+      },
+      defer: async (reason, delayMs) => {
+        settle();
+        await this.handBack(job.id, token, reason, delayMs, false);
       },
     };
   }
@@ -244,14 +251,19 @@ export class EmbeddedQueue implements Queue {
     await written;
   }
 
-  private async retry(jobId: string, token: number, reason: string, delayMs: number): Promise<void> {
+  /** A failure counts towards maxFailures and dead-letters the job on the last one; a deferral does not. */
+  private async handBack(jobId: string, token: number, reason: string, delayMs: number, failed: boolean): Promise<void> {
     const job = this.holderJob(jobId, token);
     if (!job) return;
     const now = Date.now();
-    const written =
-      job.receiveCount >= this.settings.maxReceives
-        ? this.commit([{ t: 'dead', id: jobId, r: reason, at: now }])
-        : this.commit([{ t: 'retry', id: jobId, r: reason, v: now + Math.max(0, delayMs) }]);
+    const visibleAt = now + Math.max(0, delayMs);
+    const failures = job.failures + 1;
+    const event: JournalEvent = !failed
+      ? { t: 'retry', id: jobId, r: reason, v: visibleAt }
+      : failures >= this.settings.maxFailures
+        ? { t: 'dead', id: jobId, r: reason, at: now }
+        : { t: 'retry', id: jobId, r: reason, v: visibleAt, f: failures };
+    const written = this.commit([event]);
     this.makeReady(job.groupId);
     await written;
   }
@@ -305,6 +317,9 @@ export class EmbeddedQueue implements Queue {
 }
 
 function unackedReason(job: JobState): string {
-  const last = job.lastReason === undefined ? '' : `; last retry reason: ${job.lastReason}`;
-  return `delivered ${job.receiveCount} times without an ack (lease expired or process restarted)${last}`;
+  const last = job.lastReason === undefined ? '' : `; last reason: ${job.lastReason}`;
+  return (
+    `delivered ${job.receiveCount} times without finishing (${job.failures} failed; the others were cut short by a restart ` +
+    `or an expired lease, or deferred)${last}`
+  );
 }

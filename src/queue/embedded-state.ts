@@ -9,7 +9,10 @@ export interface JobState {
   body: JobBody;
   /** Enqueued with coalesce: later coalescing enqueues of its group may merge into it. */
   readonly coalescible: boolean;
+  /** Deliveries so far, however they ended. */
   receiveCount: number;
+  /** Deliveries that failed (the handler threw); the failure limit counts these. */
+  failures: number;
   /** Epoch ms before which it is not delivered (retry delay); the jobs behind it wait too. */
   visibleAt: number;
   /**
@@ -65,7 +68,7 @@ export class QueueState {
       case 'journal':
         return;
       case 'enq':
-        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: 0, visibleAt: 0, settledAt: event.s ?? 0, lastReason: undefined, enqueuedAt: event.at, lease: undefined });
+        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: 0, failures: 0, visibleAt: 0, settledAt: event.s ?? 0, lastReason: undefined, enqueuedAt: event.at, lease: undefined });
         this.dedup.remember(event.d, event.id, event.at);
         return;
       case 'merge':
@@ -79,13 +82,13 @@ export class QueueState {
         this.remove(event.id);
         return;
       case 'retry':
-        this.update(event.id, (job) => Object.assign(job, { visibleAt: event.v, lastReason: event.r, lease: undefined }));
+        this.update(event.id, (job) => Object.assign(job, { visibleAt: event.v, lastReason: event.r, failures: event.f ?? job.failures, lease: undefined }));
         return;
       case 'dead':
         this.kill(event.id, event.r, event.at);
         return;
       case 'job':
-        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: event.n, visibleAt: event.v, settledAt: event.s ?? 0, lastReason: event.r, enqueuedAt: event.at, lease: undefined });
+        this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: event.n, failures: event.f ?? 0, visibleAt: event.v, settledAt: event.s ?? 0, lastReason: event.r, enqueuedAt: event.at, lease: undefined });
         return;
       case 'dl':
         this.dead.set(event.id, { id: event.id, groupId: event.g, body: event.b, receiveCount: event.n, reason: event.r, at: event.at });
@@ -149,6 +152,7 @@ function jobRecord(job: JobState): JournalEvent {
     ...(job.coalescible ? { c: true } : {}),
     ...(job.settledAt > 0 ? { s: job.settledAt } : {}),
     n: job.receiveCount,
+    ...(job.failures > 0 ? { f: job.failures } : {}),
     v: job.visibleAt,
     ...(job.lastReason === undefined ? {} : { r: job.lastReason }),
     at: job.enqueuedAt,

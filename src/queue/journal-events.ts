@@ -21,8 +21,12 @@ const events = z.discriminatedUnion('t', [
   /** A delivery; n is the job's receive count from now on (leases themselves die with the process). */
   z.object({ t: z.literal('lease'), id: z.string(), n: z.number().int() }),
   z.object({ t: z.literal('ack'), id: z.string() }),
-  /** Failed delivery: visible again at v (epoch ms). */
-  z.object({ t: z.literal('retry'), id: z.string(), r: z.string(), v: z.number() }),
+  /**
+   * A delivery handed back: visible again at v (epoch ms). f, the job's failures from now on, is
+   * written when the handler failed; a deferral has none (nor have the retries of journals
+   * written before failures were counted apart from deliveries).
+   */
+  z.object({ t: z.literal('retry'), id: z.string(), r: z.string(), v: z.number(), f: z.number().int().optional() }),
   z.object({ t: z.literal('dead'), id: z.string(), r: z.string(), at: z.number() }),
   /** Snapshot of a live job. */
   z.object({
@@ -33,6 +37,8 @@ const events = z.discriminatedUnion('t', [
     c: z.boolean().optional(),
     s: z.number().optional(),
     n: z.number().int(),
+    /** Failures so far; absent: none. */
+    f: z.number().int().optional(),
     v: z.number(),
     r: z.string().optional(),
     at: z.number(),

@@ -7,6 +7,7 @@ import { JOURNAL_HEADER } from './journal-events.ts';
 import type { JournalEvent } from './journal-events.ts';
 import { syncDirectory, truncateDurably, writeAll, writeAllSync } from './journal-file.ts';
 import type { JournalContents } from './journal-file.ts';
+import { PRIVATE_FILE_MODE } from './private-dir.ts';
 
 export interface JournalHooks {
   /** Asked before each write with the number of records the file would then hold. */
@@ -62,7 +63,7 @@ export class Journal {
   /** Opens for appending after replay: drops a torn tail, starts a new file with its header. */
   static async open(path: string, contents: JournalContents, hooks: JournalHooks): Promise<Journal> {
     if (contents.validBytes < contents.size) await truncateDurably(path, contents.validBytes);
-    const handle = await open(path, 'a');
+    const handle = await open(path, 'a', PRIVATE_FILE_MODE);
     const journal = new Journal(path, handle, contents.events.length, hooks);
     if (contents.validBytes === 0) await journal.startFile();
     return journal;
@@ -204,7 +205,7 @@ export class Journal {
     this.dirty = false;
     while (this.syncing) await this.syncing;
     const temp = `${this.path}.tmp`;
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     try {
       await writeAll(handle, encode([JOURNAL_HEADER, ...snapshot]));
       await handle.sync();
@@ -214,7 +215,7 @@ export class Journal {
     await rename(temp, this.path);
     await syncDirectory(this.path);
     const old = this.handle;
-    this.handle = await open(this.path, 'a');
+    this.handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     this.records = snapshot.length + 1;
     await old.close();
   }

@@ -10,18 +10,20 @@ export interface OpenQueueOptions {
   sqsEndpoint?: string | undefined;
   /** ENTRY_SETTLE, for the embedded queue's coalescible jobs (SQS cannot hold a message back: the worker does). */
   settle?: { quietMs: number; maxMs: number } | undefined;
+  /** JOB_MAX_FAILURES: failed deliveries after which a job is dead-lettered, on either queue. */
+  maxFailures?: number | undefined;
 }
 
 /** `QUEUE`: `embedded`, or an SQS FIFO queue URL. Each kind loads only its own code. */
 export async function openQueue(setting: string, options: OpenQueueOptions): Promise<Queue> {
   if (setting === 'embedded') {
     const { EmbeddedQueue } = await import('./embedded-queue.ts');
-    return EmbeddedQueue.open(join(options.dataDir, 'queue'), { settleMs: options.settle?.quietMs, settleMaxMs: options.settle?.maxMs });
+    return EmbeddedQueue.open(join(options.dataDir, 'queue'), { settleMs: options.settle?.quietMs, settleMaxMs: options.settle?.maxMs, maxFailures: options.maxFailures });
   }
   if (/^https?:\/\/\S+\.fifo$/.test(setting)) {
     const [{ SQSClient }, { SqsQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.ts')]);
     const client = new SQSClient({ region: options.region, useQueueUrlAsEndpoint: options.sqsEndpoint === undefined });
-    return new SqsQueue({ client, queueUrl: setting });
+    return new SqsQueue({ client, queueUrl: setting, maxFailures: options.maxFailures });
   }
   throw new UsageError('QUEUE_INVALID', 'QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)');
 }

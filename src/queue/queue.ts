@@ -29,18 +29,31 @@ export interface EnqueueResult {
   coalesced: boolean;
 }
 
+/**
+ * Why a job goes to the dead letters (both queues, docs/operations.md "Dead letters"): it
+ * failed maxFailures times (its handler threw; a deferral is not a failure), or it was
+ * delivered maxReceives times however those deliveries ended. The second limit is far higher:
+ * it only guards against a job that never gets to fail because it kills or hangs the process
+ * every time, while a crash loop for some other reason must not dead-letter the jobs it cut.
+ */
 export interface Lease {
   jobId: string;
   groupId: string;
   body: JobBody;
-  /** 1 on first delivery; the queue dead-letters a job after maxReceives. */
+  /** Deliveries so far, this one included (1 on the first), however the earlier ones ended. */
   receiveCount: number;
-  /** The deliveries after which the queue dead-letters the job; undefined when the queue cannot say. */
+  /** The deliveries after which the queue dead-letters the job whatever ended them; undefined when the queue cannot say. */
   maxReceives: number | undefined;
+  /** Earlier deliveries of this job that failed (retry); cut deliveries and deferrals are not failures. */
+  failures: number;
+  /** The failures after which the job is dead-lettered: the retry that makes it this many dead-letters it. */
+  maxFailures: number;
   /** Done: the job is removed for good. */
   ack(): Promise<void>;
-  /** Failed this time: make it visible again after delayMs; dead-letter it after maxReceives. */
+  /** The handler failed: visible again after delayMs, or dead-lettered when this is its maxFailures-th failure. */
   retry(reason: string, delayMs?: number): Promise<void>;
+  /** Neither done nor failed (the worker defers it): visible again after delayMs; it counts as a delivery only. */
+  defer(reason: string, delayMs: number): Promise<void>;
 }
 
 export interface DeadLetter {

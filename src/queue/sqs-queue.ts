@@ -3,16 +3,19 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { Message, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import { AppError } from '../errors/app-error.ts';
+import { JOB_FAILURE_LIMIT } from './dead-letter-limits.ts';
 import { DedupMemory } from './dedup-memory.ts';
 import { bodyJson, checkJob } from './job-input.ts';
 import type { DeadLetter, EnqueueResult, Lease, NewJob, Queue, QueueDepth } from './queue.ts';
 import { settleOnce } from './settle-once.ts';
 import { sqsCall } from './sqs-call.ts';
+import { deadLetterAttributes, deadLetterNote, FailureCounts, parseRedrivePolicy, queueOfArn, type DeadLetterNote, type RedrivePolicy } from './sqs-dead-letters.ts';
 import { sqsId } from './sqs-ids.ts';
 import { groupAttributes, messageBody, messageGroupId, receiveCount } from './sqs-messages.ts';
 import { batchSize, waitTime } from './wait-time.ts';
@@ -22,8 +25,13 @@ export interface SqsQueueOptions {
   client: SQSClient;
   /** A FIFO queue with ContentBasedDeduplication off and a RedrivePolicy to the dead-letter queue. */
   queueUrl: string;
-  /** Read (never consumed) by deadLetters() and depth(). */
+  /**
+   * Read (never consumed) by deadLetters() and depth(); the worker's dead letters are sent here.
+   * Default for sending: the queue its RedrivePolicy names.
+   */
   deadLetterQueueUrl?: string;
+  /** Failures this process sees before it dead-letters a job itself. Default 5 (JOB_FAILURE_LIMIT). */
+  maxFailures?: number;
   /** Lease length, rounded up to whole seconds; by default the queue's own VisibilityTimeout. */
   visibilityTimeoutMs?: number;
   /** How long this process answers "duplicate" for a dedupId it sent. Default 24 h. */
@@ -36,7 +44,8 @@ export interface SqsQueueOptions {
 const MAX_BATCH = 10;
 const MAX_WAIT_S = 20;
 const MAX_VISIBILITY_S = 12 * 60 * 60;
-const REASONS_KEPT = 1000;
+/** Failure counts kept per process: far more than the jobs in flight at once. */
+const FAILURES_KEPT = 1000;
 /** How long deadLetters() hides the messages it is reading before putting them back. */
 const PEEK_HOLD_S = 30;
 const SYSTEM_ATTRIBUTES = ['ApproximateReceiveCount', 'MessageGroupId'] as const;
@@ -49,10 +58,11 @@ const SYSTEM_ATTRIBUTES = ['ApproximateReceiveCount', 'MessageGroupId'] as const
  * `coalesce` is accepted and ignored and every enqueue becomes a message; the worker
  * collapses a run of jobs for one entry instead (worker/entry-jobs.ts).
  *
- * Dead-lettering is SQS's, by the RedrivePolicy's maxReceiveCount: a message is moved on the
- * receive after its last failed delivery. SQS keeps no reason, and a retry cannot add an
- * attribute to a message, so deadLetters() reports "exceeded maxReceiveCount (n)" plus the
- * last retry reason when this process saw it; the worker logs each reason as it retries.
+ * Dead-lettering is in two parts (see sqs-dead-letters.ts): on its maxFailures-th failure seen
+ * by this process a job is moved to the dead-letter queue here, with the reason in a message
+ * attribute; and SQS moves a message once it has been received the RedrivePolicy's
+ * maxReceiveCount times, however those deliveries ended (no reason kept: deadLetters() then
+ * reports "exceeded maxReceiveCount (n)" plus the last failure this process saw).
  */
 export class SqsQueue implements Queue {
   private readonly client: SQSClient;
@@ -62,14 +72,17 @@ export class SqsQueue implements Queue {
   /** SQS does not say when it dropped a duplicate; this process's memory answers for what it sent. */
   private readonly recent: DedupMemory;
   private readonly sending = new Map<string, Promise<string>>();
-  private readonly reasons = new Map<string, string>();
-  private redriveLimit: Promise<number | undefined> | undefined;
+  private readonly failures = new FailureCounts(FAILURES_KEPT);
+  private readonly maxFailures: number;
+  private redrive: Promise<RedrivePolicy> | undefined;
+  private deadLetterTarget: Promise<string> | undefined;
   private closed = false;
 
   constructor(options: SqsQueueOptions) {
     this.client = options.client;
     this.queueUrl = options.queueUrl;
     this.deadLetterQueueUrl = options.deadLetterQueueUrl;
+    this.maxFailures = options.maxFailures ?? JOB_FAILURE_LIMIT;
     this.visibilitySeconds = options.visibilityTimeoutMs === undefined ? undefined : seconds(options.visibilityTimeoutMs);
     this.recent = new DedupMemory({ ttlMs: options.dedupTtlMs ?? 24 * 60 * 60_000, maxEntries: options.dedupMaxEntries ?? 10_000 });
   }
@@ -206,24 +219,63 @@ export class SqsQueue implements Queue {
     const jobId = message.MessageId ?? '';
     const handle = message.ReceiptHandle ?? '';
     const settle = settleOnce(jobId);
+    const receives = receiveCount(message);
+    const failures = this.failures.failures(jobId);
     return {
       jobId,
       groupId,
       body: messageBody(message),
-      receiveCount: receiveCount(message),
+      receiveCount: receives,
       maxReceives,
+      failures,
+      maxFailures: this.maxFailures,
       ack: async () => {
         settle();
-        await sqsCall('DeleteMessage', () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: handle })));
+        await this.delete(handle);
+        this.failures.forget(jobId);
       },
-      // SQS counts visibility in whole seconds: a delay rounds up to the next second.
       retry: async (reason, delayMs = 0) => {
         settle();
-        this.rememberReason(jobId, reason);
-        const input = { QueueUrl: this.queueUrl, ReceiptHandle: handle, VisibilityTimeout: Math.min(MAX_VISIBILITY_S, seconds(Math.max(0, delayMs))) };
-        await sqsCall('ChangeMessageVisibility', () => this.client.send(new ChangeMessageVisibilityCommand(input)));
+        const now = this.failures.add(jobId, reason);
+        if (now < this.maxFailures) return this.handBack(handle, delayMs);
+        await this.moveToDeadLetters(message, { jobId, reason, failures: now, receives });
+        this.failures.forget(jobId);
+      },
+      defer: async (_reason, delayMs) => {
+        settle();
+        await this.handBack(handle, delayMs);
       },
     };
+  }
+
+  /** SQS counts visibility in whole seconds: a delay rounds up to the next second. */
+  private async handBack(handle: string, delayMs: number): Promise<void> {
+    const input = { QueueUrl: this.queueUrl, ReceiptHandle: handle, VisibilityTimeout: Math.min(MAX_VISIBILITY_S, seconds(Math.max(0, delayMs))) };
+    await sqsCall('ChangeMessageVisibility', () => this.client.send(new ChangeMessageVisibilityCommand(input)));
+  }
+
+  private async delete(handle: string): Promise<void> {
+    await sqsCall('DeleteMessage', () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: handle })));
+  }
+
+  /**
+   * Sent first, deleted second: a crash in between leaves the job in both queues (it may run
+   * once more), never in neither. The deduplication id makes a second send of it a no-op.
+   */
+  private async moveToDeadLetters(message: Message, note: DeadLetterNote): Promise<void> {
+    const url = await this.deadLetterUrl();
+    const fifo = url.endsWith('.fifo');
+    await sqsCall('SendMessage', () =>
+      this.client.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: message.Body ?? '',
+          MessageAttributes: deadLetterAttributes(message, note),
+          ...(fifo ? { MessageGroupId: message.Attributes?.MessageGroupId ?? sqsId(messageGroupId(message)), MessageDeduplicationId: sqsId(`dead-${message.MessageId ?? ''}`) } : {}),
+        }),
+      ),
+    );
+    await this.delete(message.ReceiptHandle ?? '');
   }
 
   private async peek(url: string, expected: number, held: Map<string, Message>): Promise<void> {
@@ -255,43 +307,60 @@ export class SqsQueue implements Queue {
   }
 
   private deadLetter(message: Message, limit: number | undefined): DeadLetter {
-    const jobId = message.MessageId ?? '';
-    const last = this.reasons.get(jobId);
+    const note = deadLetterNote(message);
+    const jobId = note?.jobId ?? message.MessageId ?? '';
+    const base = { jobId, groupId: messageGroupId(message), body: messageBody(message) };
+    if (note) return { ...base, receiveCount: note.receives, reason: `failed ${note.failures} times; last reason: ${note.reason}` };
+    const last = this.failures.lastReason(jobId);
     const exceeded = limit === undefined ? 'exceeded maxReceiveCount' : `exceeded maxReceiveCount (${limit})`;
-    return {
-      jobId,
-      groupId: messageGroupId(message),
-      body: messageBody(message),
-      receiveCount: limit ?? receiveCount(message),
-      reason: last === undefined ? exceeded : `${exceeded}; last retry reason: ${last}`,
-    };
+    return { ...base, receiveCount: limit ?? receiveCount(message), reason: last === undefined ? exceeded : `${exceeded}; last failure: ${last}` };
   }
 
   /** From the queue's RedrivePolicy: how many deliveries a dead letter had. */
-  private maxReceiveCount(): Promise<number | undefined> {
-    this.redriveLimit ??= this.attributes(this.queueUrl, ['RedrivePolicy']).then(
-      ({ RedrivePolicy }) => {
-        const policy = RedrivePolicy ? (JSON.parse(RedrivePolicy) as { maxReceiveCount?: number | string }) : {};
-        const limit = Number(policy.maxReceiveCount);
-        return Number.isInteger(limit) && limit > 0 ? limit : undefined;
-      },
+  private async maxReceiveCount(): Promise<number | undefined> {
+    return (await this.redrivePolicy()).maxReceiveCount;
+  }
+
+  /** Read once per process; a failed read is tried again next time. */
+  private redrivePolicy(): Promise<RedrivePolicy> {
+    this.redrive ??= this.attributes(this.queueUrl, ['RedrivePolicy']).then(
+      ({ RedrivePolicy }) => parseRedrivePolicy(RedrivePolicy),
       (error: unknown) => {
-        this.redriveLimit = undefined;
+        this.redrive = undefined;
         throw error;
       },
     );
-    return this.redriveLimit;
+    return this.redrive;
+  }
+
+  /** Where the worker's dead letters go: the given URL, else the queue the RedrivePolicy names. */
+  private deadLetterUrl(): Promise<string> {
+    if (this.deadLetterQueueUrl !== undefined) return Promise.resolve(this.deadLetterQueueUrl);
+    this.deadLetterTarget ??= this.resolveDeadLetterUrl().catch((error: unknown) => {
+      this.deadLetterTarget = undefined;
+      throw error;
+    });
+    return this.deadLetterTarget;
+  }
+
+  private async resolveDeadLetterUrl(): Promise<string> {
+    const arn = (await this.redrivePolicy()).deadLetterTargetArn;
+    const target = arn === undefined ? undefined : queueOfArn(arn);
+    if (!target) {
+      throw new AppError(
+        'queue_no_dead_letter_queue',
+        `SQS queue ${this.queueUrl} has no RedrivePolicy naming a dead-letter queue, so a job that keeps failing cannot be set aside; ` +
+          'give it one (the stack does), or the job is retried until SQS drops it at the end of its retention period.',
+      );
+    }
+    const out = await sqsCall('GetQueueUrl', () => this.client.send(new GetQueueUrlCommand({ QueueName: target.name, QueueOwnerAWSAccountId: target.account })));
+    if (!out.QueueUrl) throw new AppError('queue_sqs_failed', `SQS GetQueueUrl returned no URL for ${arn}.`);
+    return out.QueueUrl;
   }
 
   private async attributes(url: string, names: QueueAttributeName[]): Promise<Partial<Record<QueueAttributeName, string>>> {
     const out = await sqsCall('GetQueueAttributes', () => this.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names })));
     return out.Attributes ?? {};
-  }
-
-  private rememberReason(jobId: string, reason: string): void {
-    this.reasons.delete(jobId);
-    this.reasons.set(jobId, reason);
-    if (this.reasons.size > REASONS_KEPT) this.reasons.delete(this.reasons.keys().next().value as string);
   }
 
   private assertOpen(): void {

@@ -4,6 +4,7 @@ import { benchlingError, defaultErrorBody, HttpError, RATE_LIMITED_BODY } from '
 import { sendJson } from './http-io.ts';
 import type { FixedWindowRateLimiter } from './rate-limiter.ts';
 import type { LoggedRequest, RequestLog } from './request-log.ts';
+import { echoingErrorBody } from './request-echo.ts';
 import type { Route, SandboxState } from './route.ts';
 import { compilePattern, matchCompiled } from './route-pattern.ts';
 
@@ -49,7 +50,7 @@ async function handle(deps: DispatcherDeps, find: Finder, req: IncomingMessage, 
   const found = find(logged.method, logged.path);
   logged.route = found?.route.template;
   if (url.pathname.startsWith('/api/v2/') && !applyRateLimit(deps, res, logged)) return;
-  if (!(await applyFaults(deps, res, logged))) return;
+  if (!(await applyFaults(deps, req, res, logged))) return;
   if (!found) throw new HttpError(404, `No route for ${logged.method} ${logged.path}.`);
   if (found.route.auth) {
     const refusal = deps.state.tokens.refusal(req.headers.authorization);
@@ -70,7 +71,7 @@ function applyRateLimit(deps: DispatcherDeps, res: ServerResponse, logged: Logge
   return false;
 }
 
-async function applyFaults(deps: DispatcherDeps, res: ServerResponse, logged: LoggedRequest): Promise<boolean> {
+async function applyFaults(deps: DispatcherDeps, req: IncomingMessage, res: ServerResponse, logged: LoggedRequest): Promise<boolean> {
   const delay = deps.state.faults.takeDelay(logged.method, logged.path);
   if (delay !== undefined) {
     logged.fault = 'delayed';
@@ -79,7 +80,8 @@ async function applyFaults(deps: DispatcherDeps, res: ServerResponse, logged: Lo
   const failure = deps.state.faults.takeFailure(logged.method, logged.path);
   if (!failure) return true;
   logged.fault = 'failed';
-  reply(res, logged, { status: failure.status, body: failure.body ?? defaultErrorBody(failure.status), headers: failure.headers });
+  const body = failure.echo ? await echoingErrorBody(req, failure.status) : (failure.body ?? defaultErrorBody(failure.status));
+  reply(res, logged, { status: failure.status, body, headers: failure.headers });
   return false;
 }
 

@@ -8,6 +8,11 @@ export interface FailureSpec {
   headers?: Record<string, string>;
   /** JSON body; defaults to Benchling's error body for the status. */
   body?: unknown;
+  /**
+   * Instead of `body`: an error body that quotes the request back, credentials and all (see
+   * request-echo.ts), as a server that echoes what it was sent would.
+   */
+  echo?: boolean;
 }
 
 export interface TruncationSpec {

@@ -223,6 +223,11 @@ export class SandboxTenant {
 
   // --- observation -----------------------------------------------------------------------
 
+  /** Every access token the tenant has issued, in order. */
+  get issuedTokens(): readonly string[] {
+    return [...this.tokens.issued];
+  }
+
   requests(pattern: RoutePattern): LoggedRequest[] {
     return this.log.matching(pattern);
   }

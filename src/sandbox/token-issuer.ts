@@ -15,6 +15,8 @@ export interface TokenResponse {
 /** Issues client-credentials tokens and checks Bearer headers against them. */
 export class TokenIssuer {
   private readonly tokens = new Map<string, number>();
+  /** Every token ever issued, revoked ones too: what a test must find nowhere the app writes. */
+  readonly issued: string[] = [];
 
   constructor(
     private readonly expected: ClientCredentials,
@@ -28,6 +30,7 @@ export class TokenIssuer {
   issue(now = Date.now()): TokenResponse {
     const token = `sbx_${randomHex(24)}`;
     this.tokens.set(token, now + this.lifetimeSeconds * 1000);
+    this.issued.push(token);
     return { access_token: token, token_type: 'Bearer', expires_in: this.lifetimeSeconds };
   }
 

@@ -4,6 +4,7 @@ import { UsageError } from '../errors/app-error.ts';
 import { Refusal } from '../errors/refusal.ts';
 import type { ExportLimits } from '../config/export-limits.ts';
 import type { Logger } from '../log/logger.ts';
+import type { SecretRedactor } from '../secret/redact.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { SecretState } from '../service/secret-state.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
@@ -44,6 +45,8 @@ export interface PackagingHandlerOptions {
   entrySettle?: EntrySettle | undefined;
   /** EXPORT_MAX_*: what one export may cost; the defaults of DEFAULT_EXPORT_LIMITS when not given. */
   exportLimits?: ExportLimits | undefined;
+  /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
+  redactor?: SecretRedactor | undefined;
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
 }
@@ -72,6 +75,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       clientSecret: secret.client_secret,
       rateLimiter: options.rateLimiter,
       log: options.log,
+      redactor: options.redactor,
     });
   });
   const engine = await engineFor(options);

@@ -14,16 +14,21 @@ export interface WorkerLoopOptions {
   queue: Queue;
   handle: JobHandler;
   log: Logger;
+  /**
+   * Scrubs credentials out of a failure's text before the queue keeps it: the journal and the
+   * dead letters hold what the log would not. Without it the text is kept as it is.
+   */
+  redactor?: { scrub(text: string): string };
   /** Jobs run at once (different entries; one entry is never run twice at once by the queue). */
   concurrency?: number;
-  /** Retry delay after a failure: base × 2^(receives−1), capped. */
+  /** Retry delay after a failure: base × 2^(earlier failures), capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
 
 /**
  * Lease, run, ack; on failure hand the job back with a growing delay, so that the queue's
- * receive limit (then the dead-letter queue) ends a job that keeps failing. A refusal (see
+ * failure limit (then the dead-letter queue) ends a job that keeps failing. A refusal (see
  * Refusal) is settled at once instead. A handler may also defer its job (hand it back for a
  * moment without a failure: see EntryJobs).
  */
@@ -76,8 +81,9 @@ export class WorkerLoop {
       failure = error;
     }
     if (deferral) {
-      log.info({ reason: deferral.reason, retryInMs: deferral.retryInMs }, 'job deferred');
-      await lease.retry(deferral.reason, deferral.retryInMs).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+      const reason = this.scrub(deferral.reason);
+      log.info({ reason, retryInMs: deferral.retryInMs }, 'job deferred');
+      await lease.defer(reason, deferral.retryInMs).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
       return;
     }
     if (failure === undefined) {
@@ -96,10 +102,21 @@ export class WorkerLoop {
       await lease.ack().catch((err: unknown) => log.warn({ err }, 'job refused but its lease was lost; it may run again'));
       return;
     }
-    const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    await this.fail(lease, log, failure);
+  }
+
+  /** Hands the job back after a delay that doubles with each failure; the queue dead-letters it on the last. */
+  private async fail(lease: Lease, log: Logger, failure: unknown): Promise<void> {
+    const reason = this.scrub(failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure));
     const base = this.options.retryBaseMs ?? 5000;
-    const delay = Math.min(base * 2 ** (lease.receiveCount - 1), this.options.retryMaxMs ?? 300_000);
-    log.warn({ reason, retryInMs: delay }, 'job failed; it will be retried');
+    const delay = Math.min(base * 2 ** lease.failures, this.options.retryMaxMs ?? 300_000);
+    const failures = lease.failures + 1;
+    if (failures >= lease.maxFailures) log.warn({ reason, failures, maxFailures: lease.maxFailures }, 'job failed; it goes to the dead letters');
+    else log.warn({ reason, failures, maxFailures: lease.maxFailures, retryInMs: delay }, 'job failed; it will be retried');
     await lease.retry(reason, delay).catch((err: unknown) => log.error({ err }, 'could not hand the job back'));
+  }
+
+  private scrub(text: string): string {
+    return this.options.redactor ? this.options.redactor.scrub(text) : text;
   }
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
+import { SecretRedactor } from '../../src/secret/redact.ts';
+import { spellingsIn } from '../support/credential-spellings.ts';
 import { appError, capturedLog, clientFor, fakeTime } from './client-fixtures.ts';
 
 const TOKEN = 'POST /api/v2/token';
@@ -97,5 +99,52 @@ describe('BenchlingClient: OAuth2 client credentials', () => {
     await assert.rejects(client.getEntry(tenant.demoEntry.id), appError('BENCHLING_UNAVAILABLE'));
     assert.equal((await client.getEntry(tenant.demoEntry.id)).id, tenant.demoEntry.id);
     assert.equal(tenant.count(TOKEN), 2);
+  });
+});
+
+describe('BenchlingClient: a tenant that echoes credentials in its error bodies', () => {
+  // Characters that every encoding spells differently: base64 `+/=`, form `+` for a space, JSON `"` and `\`, UTF-8.
+  const credentials = { client_id: 'echo id+/é=%2F', client_secret: 'echo "secret" \\ +/= 50% & é😀' };
+  let tenant: SandboxTenant;
+  before(async () => {
+    tenant = await new SandboxTenant({ rateLimit: false, credentials }).start();
+  });
+  after(() => tenant.stop());
+  beforeEach(() => tenant.faults.clear());
+
+  function assertNoCredential(text: string, tokens: readonly string[] = []): void {
+    assert.deepEqual(spellingsIn(text, { clientId: credentials.client_id, clientSecret: credentials.client_secret, tokens }), [], text);
+  }
+
+  test('a refused token request: the error says what to check, and quotes neither the Basic header nor the credentials', async () => {
+    tenant.failNext(TOKEN, { status: 401, echo: true });
+    const error = await clientFor(tenant).authenticate().then(
+      () => assert.fail('authenticated'),
+      (e: unknown) => e as Error,
+    );
+    assert.ok(appError('BENCHLING_AUTH_FAILED', /answered HTTP 401 to POST \/api\/v2\/token: Request failed with status 401\. Authorization: Basic \[REDACTED\]; credentials: client_id=\[REDACTED\]&client_secret=\[REDACTED\]; body: grant_type=client_credentials\. Benchling did not accept/)(error));
+    assertNoCredential(error.message);
+  });
+
+  test('refused API calls (400, 503 after retries, 401 after the refresh) quote no token, and the shared redactor learned every token', async () => {
+    const redactor = new SecretRedactor();
+    const { log, lines } = capturedLog();
+    const client = clientFor(tenant, { redactor, log, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const messages: string[] = [];
+    const failing = async (spec: Parameters<SandboxTenant['failNext']>[1]) => {
+      tenant.failNext(ENTRY, { ...spec, echo: true });
+      await client.getEntry(tenant.demoEntry.id).then(
+        () => assert.fail('the call succeeded'),
+        (e: unknown) => messages.push((e as Error).message),
+      );
+    };
+    await failing({ status: 400 });
+    await failing({ status: 503, times: 2 });
+    await failing({ status: 401, times: 2 });
+    assert.equal(messages.length, 3);
+    assert.equal(tenant.issuedTokens.length, 2, 'the 401 made the client fetch a second token');
+    for (const message of messages) assert.match(message, /Authorization: Bearer \[REDACTED\]; token: \[REDACTED\]/);
+    assertNoCredential([...messages, ...lines].join('\n'), tenant.issuedTokens);
+    for (const token of tenant.issuedTokens) assert.equal(redactor.scrub(`a log line quoting ${token}`), 'a log line quoting [REDACTED]');
   });
 });

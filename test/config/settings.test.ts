@@ -50,3 +50,16 @@ test('a value that does not parse is a usage error naming where it came from', (
   assert.equal(resolveSettings(['port'], { flags: {}, env: { PORT: '9000' } }).values.port, 9000);
   assert.equal(settingFlag('benchlingApiUrl'), '--benchling-api-url');
 });
+
+test('JOB_MAX_FAILURES: 5 by default, a whole number from 1 to 10 (SQS\'s receive limit of 20 must stay above it)', () => {
+  assert.equal(resolveSettings(['jobMaxFailures'], { flags: {}, env: {} }).values.jobMaxFailures, 5);
+  assert.equal(resolveSettings(['jobMaxFailures'], { flags: { jobMaxFailures: '2' }, env: { JOB_MAX_FAILURES: '7' } }).values.jobMaxFailures, 2);
+  assert.equal(resolveSettings(['jobMaxFailures'], { flags: {}, env: {}, profile: { jobMaxFailures: 10 } }).values.jobMaxFailures, 10);
+  for (const bad of ['0', '11', '2.5', 'many']) {
+    assert.throws(() => resolveSettings(['jobMaxFailures'], { flags: {}, env: { JOB_MAX_FAILURES: bad } }), (error: unknown) => {
+      assert.ok(error instanceof UsageError && error.code === 'SETTING_INVALID');
+      assert.match(error.message, /^JOB_MAX_FAILURES is invalid/);
+      return true;
+    });
+  }
+});

@@ -123,3 +123,10 @@ test('the image: --image-uri, else the one published with a release unless --bui
     (error: unknown) => error instanceof UsageError && error.code === 'IMAGE_OPTIONS_CONFLICT' && /--image-uri and --build-image exclude each other/.test(error.message),
   );
 });
+
+test('JOB_MAX_FAILURES reaches the stack from the environment or the profile (5 when neither sets it); a bad value stops synth', () => {
+  assert.equal(resolveStackInputs({}, context({ JOB_MAX_FAILURES: '3' }, SECRET_ARN)).props.settings?.jobMaxFailures, 3);
+  assert.equal(resolveStackInputs({}, { env: {}, profileName: 'default', profile: { secretArn: SECRET_ARN, jobMaxFailures: 7 } }).props.settings?.jobMaxFailures, 7);
+  assert.equal(resolveStackInputs({}, context({}, SECRET_ARN)).props.settings?.jobMaxFailures, 5);
+  assert.throws(() => resolveStackInputs({}, context({ JOB_MAX_FAILURES: '50' }, SECRET_ARN)), /JOB_MAX_FAILURES is invalid/);
+});

@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { listAcknowledgements } from '../../src/infra/acknowledge.ts';
 import type { SynthResult } from '../../src/infra/synthesize.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
 import { SECRET_ARN, synthStack, testSecret } from './support.ts';
 
 /** One synth of the default stack (new VPC, new bucket, open endpoint, image from the Dockerfile), shared by every assertion. */
@@ -157,7 +158,8 @@ test('SQS FIFO job queue with an encrypted FIFO dead-letter queue', () => {
   assert.equal(fifo.length, 2);
   for (const q of queues) assert.equal(q.SqsManagedSseEnabled, true);
   const jobs = fifo.find((q) => q.RedrivePolicy !== undefined)!;
-  assert.equal(jobs.RedrivePolicy.maxReceiveCount, 5);
+  // The worker dead-letters a job that keeps failing itself; SQS's count only ends one that never gets to fail.
+  assert.equal(jobs.RedrivePolicy.maxReceiveCount, JOB_RECEIVE_LIMIT);
   assert.equal(jobs.ContentBasedDeduplication, false);
 });
 

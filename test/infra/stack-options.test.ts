@@ -31,7 +31,7 @@ before(() => {
       imageUri: ECR_IMAGE,
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
-      settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500 },
+      settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500, jobMaxFailures: 3 },
       webhook: { http: { bodyTimeoutSeconds: 15, maxConnections: 128 } },
     },
     { knownSecretValues: known },
@@ -140,6 +140,14 @@ test('HTTP limits: the webhook container gets those given, the worker none; a ba
       JSON.stringify(http),
     );
   }
+});
+
+test('JOB_MAX_FAILURES reaches the worker; the worker may send to the dead-letter queue (it moves a job that keeps failing there), the webhook may not', () => {
+  assert.equal(workerEnv(t).JOB_MAX_FAILURES, '3');
+  const dlq = Object.keys(t.findResources('AWS::SQS::Queue')).find((id) => id.includes('DeadLetters'))!;
+  const sends = (command: string) => taskRoleStatements(t, command).filter((s) => [s.Action].flat().includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(dlq));
+  assert.equal(sends('worker').length, 1);
+  assert.equal(sends('serve').length, 0);
 });
 
 test('secret under a customer-managed KMS key: both task roles may decrypt with that key, only through Secrets Manager', () => {

@@ -9,33 +9,36 @@ const dirs = tempDirs();
 after(() => dirs.removeAll());
 
 /**
- * Random runs of enqueue / receive / ack / retry / reopen checked against a plain model:
- * each group a FIFO list, at most one lease per group, every deliverable group delivered
- * when asked, dedup ids never queued twice, and neither a compaction nor a reopen changing
+ * Random runs of enqueue / receive / ack / retry / defer / reopen checked against a plain
+ * model: each group a FIFO list, at most one lease per group, every deliverable group
+ * delivered when asked, dedup ids never queued twice, a job dead on its last failure or past
+ * the receive limit and never otherwise, and neither a compaction nor a reopen changing
  * anything but (a reopen) voiding the leases.
  */
 type Op =
   | { kind: 'enqueue'; group: number; dedup: number }
   | { kind: 'receive'; max: number }
-  | { kind: 'ack' | 'retry'; pick: number }
+  | { kind: 'ack' | 'retry' | 'defer'; pick: number }
   | { kind: 'compact' | 'reopen' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('enqueue' as const), group: fc.nat(2), dedup: fc.nat(25) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('receive' as const), max: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('ack' as const, 'retry' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('ack' as const, 'retry' as const, 'defer' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constantFrom({ kind: 'compact' as const }, { kind: 'reopen' as const }) },
 );
 
 interface ModelJob {
   id: string;
   receives: number;
+  failures: number;
 }
 
-const MAX_RECEIVES = 3;
-/** Delivered maxReceives times and neither acked nor retried into the dead letters (a reopen voided its lease). */
+const MAX_RECEIVES = 4;
+const MAX_FAILURES = 2;
+/** Delivered maxReceives times without finishing (cut by a reopen, deferred, or failed short of the limit): dead when next looked at. */
 const exhausted = (job: ModelJob) => job.receives >= MAX_RECEIVES;
-const OPTIONS = { maxReceives: MAX_RECEIVES, compactMinRecords: 8 };
+const OPTIONS = { maxReceives: MAX_RECEIVES, maxFailures: MAX_FAILURES, compactMinRecords: 8 };
 
 test('the embedded queue behaves like its model across random runs and reopens', async () => {
   await fc.assert(
@@ -55,7 +58,7 @@ test('the embedded queue behaves like its model across random runs and reopens',
             assert.deepEqual([result.duplicate, result.jobId], [known !== undefined, known ?? result.jobId]);
             if (known === undefined) {
               dedup.set(`d${step.dedup}`, result.jobId);
-              groups.set(groupId, [...(groups.get(groupId) ?? []), { id: result.jobId, receives: 0 }]);
+              groups.set(groupId, [...(groups.get(groupId) ?? []), { id: result.jobId, receives: 0, failures: 0 }]);
             }
           } else if (step.kind === 'receive') {
             const leased = new Set(leases.map((lease) => lease.groupId));
@@ -69,20 +72,22 @@ test('the embedded queue behaves like its model across random runs and reopens',
               const head = jobs[0];
               assert.ok(head && !leased.has(lease.groupId), `delivered ${lease.groupId} out of turn`);
               head.receives++;
-              assert.deepEqual([lease.jobId, lease.receiveCount], [head.id, head.receives]);
+              assert.deepEqual([lease.jobId, lease.receiveCount, lease.failures], [head.id, head.receives, head.failures]);
               leased.add(lease.groupId);
             }
             leases.push(...got);
-          } else if (step.kind === 'ack' || step.kind === 'retry') {
+          } else if (step.kind === 'ack' || step.kind === 'retry' || step.kind === 'defer') {
             if (leases.length === 0) continue;
             const [lease] = leases.splice(step.pick % leases.length, 1);
             const jobs = groups.get(lease!.groupId)!;
             if (step.kind === 'ack') {
               await lease!.ack();
               jobs.shift();
+            } else if (step.kind === 'defer') {
+              await lease!.defer('later', 0);
             } else {
               await lease!.retry('no');
-              if (jobs[0]!.receives >= MAX_RECEIVES) dead.add(jobs.shift()!.id);
+              if (++jobs[0]!.failures >= MAX_FAILURES) dead.add(jobs.shift()!.id);
             }
           } else if (step.kind === 'compact') {
             await queue.compact();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,7 +88,7 @@ describe('coalescing', () => {
 });
 
 describe('restart', () => {
-  test('leases die with the process: the job comes back, its receive count kept, until dead', async () => {
+  test('leases die with the process: the job comes back, its receive count kept, until the receive limit', async () => {
     const dir = await dirs.make();
     let queue = await EmbeddedQueue.open(dir, { maxReceives: 2 });
     const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'a', body: {} });
@@ -100,22 +100,54 @@ describe('restart', () => {
     assert.deepEqual(await queue.receive(), []);
     const [dead] = await queue.deadLetters();
     assert.equal(dead?.jobId, jobId);
-    assert.match(dead?.reason ?? '', /without an ack/);
+    assert.match(dead?.reason ?? '', /delivered 2 times without finishing \(0 failed;/);
     await queue.close();
   });
 
   test('dedup ids, retry reasons, delays and dead letters survive a reopen', async () => {
     const dir = await dirs.make();
-    let queue = await EmbeddedQueue.open(dir, { maxReceives: 1 });
+    let queue = await EmbeddedQueue.open(dir, { maxFailures: 1 });
     const acked = await queue.enqueue({ groupId: 'g1', dedupId: 'wh_acked', body: {} });
     await queue.enqueue({ groupId: 'g2', dedupId: 'wh_dead', body: { n: 2 } });
     for (const lease of await queue.receive({ max: 2 })) await (lease.groupId === 'g1' ? lease.ack() : lease.retry('export failed: 500'));
-    queue = await reopen(queue, dir, { maxReceives: 1 });
+    queue = await reopen(queue, dir, { maxFailures: 1 });
     assert.deepEqual(await queue.enqueue({ groupId: 'g1', dedupId: 'wh_acked', body: {} }), { jobId: acked.jobId, duplicate: true, coalesced: false });
     assert.deepEqual(
       (await queue.deadLetters()).map(({ groupId, body, receiveCount, reason }) => ({ groupId, body, receiveCount, reason })),
       [{ groupId: 'g2', body: { n: 2 }, receiveCount: 1, reason: 'export failed: 500' }],
     );
+    await queue.close();
+  });
+
+  test('failures are counted apart from deliveries, across reopens and compactions', async () => {
+    const dir = await dirs.make();
+    const options = { maxFailures: 3 };
+    let queue = await EmbeddedQueue.open(dir, options);
+    const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'a', body: {} });
+    await (await queue.receive())[0]!.retry('one');
+    queue = await reopen(queue, dir, options);
+    await queue.receive(); // cut by the next reopen: a delivery, not a failure
+    queue = await reopen(queue, dir, options);
+    await (await queue.receive())[0]!.retry('two');
+    await queue.compact();
+    queue = await reopen(queue, dir, options);
+    const [third] = await queue.receive();
+    assert.deepEqual([third?.jobId, third?.receiveCount, third?.failures], [jobId, 4, 2]);
+    await third!.retry('three');
+    assert.deepEqual(
+      (await queue.deadLetters()).map(({ jobId: id, receiveCount, reason }) => [id, receiveCount, reason]),
+      [[jobId, 4, 'three']],
+    );
+    await queue.close();
+  });
+
+  test('a journal written before failures were counted apart: its retries count as deliveries only', async () => {
+    const dir = await dirs.make();
+    const old = [{ t: 'journal', v: 1 }, { t: 'enq', id: 'j1', g: 'g', d: 'd1', b: {}, at: 1 }, { t: 'lease', id: 'j1', n: 1 }, { t: 'retry', id: 'j1', r: 'boom', v: 0 }];
+    await writeFile(join(dir, JOURNAL_FILE), old.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const queue = await EmbeddedQueue.open(dir);
+    const [lease] = await queue.receive();
+    assert.deepEqual([lease?.jobId, lease?.receiveCount, lease?.failures], ['j1', 2, 0]);
     await queue.close();
   });
 
@@ -196,7 +228,7 @@ describe('journal', () => {
 
   test('compaction keeps live jobs in order, dead letters and dedup ids', async () => {
     const dir = await dirs.make();
-    const options = { compactMinRecords: 32, maxReceives: 1 };
+    const options = { compactMinRecords: 32, maxFailures: 1 };
     let queue = await EmbeddedQueue.open(dir, options);
     const results = await Promise.all(Array.from({ length: 300 }, (_, n) => queue.enqueue({ groupId: `g${n % 7}`, dedupId: `d${n}`, body: { n } })));
     let events = 300;
@@ -242,6 +274,45 @@ describe('journal', () => {
     assert.ok((await journalLines(dir)).length < written / 2, 'no compaction happened');
     queue = await reopen(queue, dir, options);
     assert.deepEqual(new Set((await drain(queue)).map((lease) => lease.jobId)), live);
+    await queue.close();
+  });
+});
+
+describe('files', () => {
+  /** Permission bits of the folder and of every file in it, by name. */
+  async function modes(dir: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = { '.': ((await stat(dir)).mode & 0o777).toString(8) };
+    for (const name of await readdir(dir)) out[name] = ((await stat(join(dir, name))).mode & 0o777).toString(8);
+    return out;
+  }
+
+  test('a new queue folder is 0700 and its journal, lock and compacted journal 0600', async () => {
+    const dir = join(await dirs.make(), 'data', 'queue');
+    const queue = await EmbeddedQueue.open(dir, { compactMinRecords: 4 });
+    for (let n = 0; n < 10; n++) await queue.enqueue({ groupId: 'g', dedupId: `d${n}`, body: { n } });
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', 'queue.lock': '600' });
+    await drain(queue);
+    await queue.compact();
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', 'queue.lock': '600' });
+    await queue.close();
+  });
+
+  test('a folder an older release made readable by all is made private on open, its jobs kept', async () => {
+    const dir = await dirs.make();
+    let queue = await EmbeddedQueue.open(dir);
+    await queue.enqueue({ groupId: 'g', dedupId: 'a', body: { kept: true } });
+    await queue.close();
+    // As an older release left it: a 0755 folder, a 0644 journal, and the temp file of a compaction cut by a crash.
+    await writeFile(join(dir, `${JOURNAL_FILE}.tmp`), '', { mode: 0o644 });
+    await chmod(join(dir, `${JOURNAL_FILE}.tmp`), 0o644);
+    await chmod(join(dir, JOURNAL_FILE), 0o644);
+    await chmod(dir, 0o755);
+    queue = await EmbeddedQueue.open(dir);
+    assert.deepEqual(await modes(dir), { '.': '700', [JOURNAL_FILE]: '600', [`${JOURNAL_FILE}.tmp`]: '600', 'queue.lock': '600' });
+    assert.deepEqual(
+      (await drain(queue)).map((lease) => lease.body),
+      [{ kept: true }],
+    );
     await queue.close();
   });
 });

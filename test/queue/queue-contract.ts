@@ -9,7 +9,7 @@ import type { Lease, Queue } from '../../src/queue/queue.ts';
  */
 export interface QueueHarness {
   name: string;
-  open(options?: { maxReceives?: number; visibilityTimeoutMs?: number }): Promise<Queue>;
+  open(options?: { maxFailures?: number; maxReceives?: number; visibilityTimeoutMs?: number }): Promise<Queue>;
   /** The shortest lease and retry delay the implementation handles (SQS counts whole seconds). */
   shortMs: number;
 }
@@ -92,14 +92,13 @@ export function queueContract(harness: QueueHarness): void {
         assert.deepEqual(await queue.receive({ max: 10 }), []);
       }));
 
-    test('a job that keeps failing is dead-lettered after maxReceives, and its group moves on', () =>
-      withQueue({ maxReceives: 3 }, async (queue) => {
+    test('a job that keeps failing is dead-lettered on its maxFailures-th failure, and its group moves on', () =>
+      withQueue({ maxFailures: 3 }, async (queue) => {
         const doomed = await queue.enqueue({ groupId: 'etr_D', dedupId: 'd1', body: { n: 1 } });
         await queue.enqueue({ groupId: 'etr_D', dedupId: 'd2', body: { n: 2 } });
         for (const attempt of [1, 2, 3]) {
           const lease = await receiveOne(queue);
-          // The worker defers a job only while the lease says enough deliveries are left.
-          assert.deepEqual([lease.jobId, lease.receiveCount, lease.maxReceives], [doomed.jobId, attempt, 3]);
+          assert.deepEqual([lease.jobId, lease.receiveCount, lease.failures, lease.maxFailures], [doomed.jobId, attempt, attempt - 1, 3]);
           await lease.retry(`boom ${attempt}`, 0);
         }
         const next = await receiveOne(queue);
@@ -111,6 +110,39 @@ export function queueContract(harness: QueueHarness): void {
         assert.equal((await queue.depth()).dead, 1);
         assert.equal((await queue.deadLetters()).length, 1, 'reading the dead letters consumed them');
         await next.ack();
+      }));
+
+    test('deliveries cut short (the lease expired) and deferrals are not failures: only failures reach the failure limit', () =>
+      withQueue({ maxFailures: 2, visibilityTimeoutMs: short }, async (queue) => {
+        const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'cut', body: {} });
+        await receiveOne(queue); // cut: neither acked nor retried, as when the process dies
+        await (await receiveOne(queue)).defer('still being edited', 0);
+        await receiveOne(queue); // cut again
+        const lease = await receiveOne(queue);
+        // The worker defers a job only while the lease says enough deliveries are left.
+        assert.deepEqual([lease.jobId, lease.receiveCount, lease.failures, lease.maxFailures], [jobId, 4, 0, 2]);
+        assert.ok(lease.maxReceives === undefined || lease.maxReceives > 4);
+        await lease.retry('first failure', 0);
+        const again = await receiveOne(queue);
+        assert.deepEqual([again.receiveCount, again.failures], [5, 1]);
+        await again.retry('second failure', 0);
+        const [dead] = await queue.deadLetters();
+        assert.equal(dead?.jobId, jobId);
+        assert.match(dead?.reason ?? '', /second failure/);
+      }));
+
+    test('a job delivered maxReceives times is dead-lettered however those deliveries ended', () =>
+      withQueue({ maxReceives: 2, visibilityTimeoutMs: short }, async (queue) => {
+        const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'hang', body: {} });
+        await queue.enqueue({ groupId: 'g', dedupId: 'next', body: { next: true } });
+        assert.equal((await receiveOne(queue)).maxReceives, 2);
+        await receiveOne(queue); // both deliveries cut: a job that kills the process every time
+        const next = await receiveOne(queue);
+        assert.deepEqual(next.body, { next: true });
+        await next.ack();
+        const [dead] = await queue.deadLetters();
+        assert.deepEqual([dead?.jobId, dead?.receiveCount], [jobId, 2]);
+        assert.match(dead?.reason ?? '', /delivered 2 times without finishing|exceeded maxReceiveCount \(2\)/);
       }));
 
     test('retry delays the next delivery', () =>

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
 import { SqsQueue } from '../../src/queue/sqs-queue.ts';
 import { QueueEmulator } from '../support/queue-fauxqs.ts';
 import { queueContract } from './queue-contract.ts';
@@ -14,8 +15,8 @@ queueContract({
   name: 'SQS FIFO (fauxqs)',
   shortMs: 1000,
   async open(options = {}) {
-    const urls = await emulator.fifoPair({ maxReceiveCount: options.maxReceives ?? 5 });
-    return new SqsQueue({ client: emulator.client, ...urls, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000 });
+    const urls = await emulator.fifoPair({ maxReceiveCount: options.maxReceives ?? JOB_RECEIVE_LIMIT });
+    return new SqsQueue({ client: emulator.client, ...urls, maxFailures: options.maxFailures, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000 });
   },
 });
 

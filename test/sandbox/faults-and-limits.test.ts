@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { apiFor, exportEntry, tokenFor, unzip, type Api } from './sandbox-client.ts';
+import { apiFor, basic, exportEntry, tokenFor, unzip, type Api } from './sandbox-client.ts';
 
 describe('sandbox tenant: rate limit', () => {
   test('answers 429 with Benchling’s body after the limit, with x-rate-limit-* headers on every reply', async () => {
@@ -139,6 +139,28 @@ describe('sandbox tenant: fault injection', () => {
     assert.deepEqual(Buffer.from(await (await fetch(announced.response!.downloadURL)).arrayBuffer()), body);
     assert.ok((await unzip(Buffer.from(await (await fetch(real.response!.downloadURL)).arrayBuffer()))).size > 0);
     assert.throws(() => tenant.craftExport('etr_nope', undefined), { name: 'AppError', code: 'sandbox_unknown_entry' });
+  });
+
+  test('an echoing fault quotes the request back: Authorization header, Bearer token, Basic credentials form-encoded, body', async () => {
+    const token = tenant.issuedTokens.at(-1)!;
+    tenant.failNext('GET /api/v2/entries/{id}', { status: 400, echo: true });
+    const bearer = (await (await api.get(`/entries/${tenant.demoEntry.id}`)).json()) as { error: { message: string; echo: Record<string, string> } };
+    assert.match(bearer.error.message, /^Request failed with status 400\. Authorization: Bearer (\S+); token: \1; body: $/);
+    assert.equal(bearer.error.echo.token, token);
+
+    const { client_id, client_secret } = tenant.secret;
+    tenant.failNext('POST /api/v2/token', { status: 401, echo: true });
+    const refused = await fetch(`${tenant.apiUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client_id, client_secret) },
+      body: 'grant_type=client_credentials',
+    });
+    assert.equal(refused.status, 401);
+    const { message } = ((await refused.json()) as { error: { message: string } }).error;
+    assert.ok(message.includes(basic(client_id, client_secret)));
+    assert.ok(message.includes(new URLSearchParams({ client_id, client_secret }).toString()));
+    assert.ok(message.endsWith('body: grant_type=client_credentials'));
+    assert.equal(tenant.requests('POST /api/v2/token').at(-1)!.fault, 'failed');
   });
 
   test('faults refuse nonsense arguments with AppError', () => {

@@ -29,14 +29,15 @@ export class QueueEmulator {
     return new QueueEmulator(server, new SQSClient({ useQueueUrlAsEndpoint: false }));
   }
 
-  /** A fresh FIFO queue (explicit dedup ids only) and its FIFO dead-letter queue. */
-  async fifoPair(options: { maxReceiveCount: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+  /** A fresh FIFO queue (explicit dedup ids only) and its FIFO dead-letter queue; visibilityTimeoutS: the job queue's lease (SQS's default 30 s). */
+  async fifoPair(options: { maxReceiveCount: number; visibilityTimeoutS?: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
     const name = `jobs-${++this.made}`;
     const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
     const deadLetterQueueUrl = await this.create(`${name}-dlq.fifo`, fifo);
     const arn = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
     const redrive = JSON.stringify({ deadLetterTargetArn: arn.Attributes?.QueueArn, maxReceiveCount: options.maxReceiveCount });
-    const queueUrl = await this.create(`${name}.fifo`, { ...fifo, RedrivePolicy: redrive });
+    const visibility: Record<string, string> = options.visibilityTimeoutS === undefined ? {} : { VisibilityTimeout: String(options.visibilityTimeoutS) };
+    const queueUrl = await this.create(`${name}.fifo`, { ...fifo, ...visibility, RedrivePolicy: redrive });
     return { queueUrl, deadLetterQueueUrl };
   }
 

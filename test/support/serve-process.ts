@@ -29,6 +29,11 @@ export class ServeProcess {
     return pid;
   }
 
+  /** Everything the process wrote to stdout and stderr so far, as written. */
+  get outputText(): string {
+    return this.output;
+  }
+
   /** Log lines with this message. */
   messages(msg: string): Record<string, unknown>[] {
     return this.logs.filter((l) => l.msg === msg);

@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { BenchlingClient } from '../../src/benchling/benchling-client.ts';
 import { RateLimiter } from '../../src/benchling/rate-limiter.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
+import { SqsQueue } from '../../src/queue/sqs-queue.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
 import { latestPointerKey, MANIFESTS_PREFIX } from '../../src/quilt/registry-layout.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
@@ -235,10 +237,10 @@ describe('one failed S3 put', () => {
   });
 });
 
-describe('through the worker loop and a queue with a small receive limit', () => {
+describe('through the worker loop and a queue with a small failure limit', () => {
   test('a fault that clears: retried, then one complete package; a fault that stays: dead letter with the reason logged', async () => {
     const store = await freshRegistry('local');
-    const queue = await EmbeddedQueue.open(await mkdtemp(join(tmpdir(), 'bw-faults-q-')), { maxReceives: 3 });
+    const queue = await EmbeddedQueue.open(await mkdtemp(join(tmpdir(), 'bw-faults-q-')), { maxFailures: 3 });
     const { log, lines } = capturingLogger();
     const benchling = client();
     const worker = new WorkerLoop({
@@ -266,9 +268,16 @@ describe('through the worker loop and a queue with a small receive limit', () =>
       const [dead] = await queue.deadLetters();
       assert.equal(dead!.groupId, doomed.id);
       assert.match(dead!.reason, /export service is down/);
-      const retries = lines.filter((l) => l.msg === 'job failed; it will be retried' && l.group === doomed.id);
-      assert.equal(retries.length, 3);
-      for (const line of retries) assert.match(String(line.reason), /export service is down/);
+      const failures = lines.filter((l) => String(l.msg).startsWith('job failed') && l.group === doomed.id);
+      assert.deepEqual(
+        failures.map((l) => [l.msg, l.failures]),
+        [
+          ['job failed; it will be retried', 1],
+          ['job failed; it will be retried', 2],
+          ['job failed; it goes to the dead letters', 3],
+        ],
+      );
+      for (const line of failures) assert.match(String(line.reason), /export service is down/);
       assert.equal(await store.getObject(latestPointerKey(`benchling/${doomed.displayId}`)), undefined);
       assert.deepEqual((await auditRegistry(store)).problems, []);
     } finally {
@@ -278,10 +287,10 @@ describe('through the worker loop and a queue with a small receive limit', () =>
   });
 });
 
-describe('through `serve`, on an SQS FIFO queue whose redrive allows one delivery', () => {
-  test('an export that keeps failing: retried by the worker, then in the dead-letter queue, the reason in the log', async () => {
+describe('through `serve`, on an SQS FIFO queue with the stack\'s redrive limit and JOB_MAX_FAILURES=2', () => {
+  test('an export that keeps failing: retried by the worker, then moved by it to the dead-letter queue, the reason logged and kept there', async () => {
     const sqs = await QueueEmulator.start();
-    const { queueUrl, deadLetterQueueUrl } = await sqs.fifoPair({ maxReceiveCount: 1 });
+    const { queueUrl, deadLetterQueueUrl } = await sqs.fifoPair({ maxReceiveCount: JOB_RECEIVE_LIMIT });
     const registry = await mkdtemp(join(tmpdir(), 'bw-faults-serve-reg-'));
     const env = {
       ...process.env,
@@ -290,7 +299,7 @@ describe('through `serve`, on an SQS FIFO queue whose redrive allows one deliver
     };
     const flags = sandbox.serviceEnv();
     const running = await serveInProcess(
-      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl },
+      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl, jobMaxFailures: '2' },
       env,
     );
     try {
@@ -302,11 +311,17 @@ describe('through `serve`, on an SQS FIFO queue whose redrive allows one deliver
         const out = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
         return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
       };
-      // The worker hands the job back for 5 s (its default base delay); the next receive moves it to the DLQ.
+      // The worker hands the job back for 5 s (its default base delay); its second failure moves it to the DLQ.
       await eventually(async () => (await deadCount()) === 1, 'the dead letter', 30_000);
-      const failures = running.logs.filter((l) => l.msg === 'job failed; it will be retried' && l.group === entry.id);
-      assert.equal(failures.length, 1);
-      assert.match(String(failures[0]!.reason), /the export renderer is out of memory/);
+      const failures = running.logs.filter((l) => String(l.msg).startsWith('job failed') && l.group === entry.id);
+      assert.deepEqual(
+        failures.map((l) => l.msg),
+        ['job failed; it will be retried', 'job failed; it goes to the dead letters'],
+      );
+      for (const line of failures) assert.match(String(line.reason), /the export renderer is out of memory/);
+      const [dead] = await new SqsQueue({ client: sqs.client, queueUrl, deadLetterQueueUrl }).deadLetters();
+      assert.equal(dead?.groupId, entry.id);
+      assert.match(dead?.reason ?? '', /^failed 2 times; last reason: .*the export renderer is out of memory/);
       assert.equal(running.logs.filter((l) => l.msg === 'job done').length, 0);
       const store = await openObjectStore(registry);
       assert.equal(await store.getObject(latestPointerKey(`benchling/${entry.displayId}`)), undefined);

@@ -1,11 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { JOB_RECEIVE_LIMIT } from '../../queue/dead-letter-limits.ts';
 
 export interface JobQueueProps {
   /** How long a worker holds a job before SQS hands it out again; default 15 minutes. */
   readonly jobTimeout?: Duration;
-  /** Deliveries before a job goes to the dead-letter queue; default 5. */
+  /**
+   * Deliveries before SQS moves a job to the dead-letter queue however they ended; default 20
+   * (JOB_RECEIVE_LIMIT). A job that keeps failing is moved by the worker itself, after
+   * JOB_MAX_FAILURES failures: this limit only ends a job that kills or hangs the worker every time.
+   */
   readonly maxReceiveCount?: number;
 }
 
@@ -31,7 +36,7 @@ export class JobQueue extends Construct {
     this.queue = new sqs.Queue(this, 'Jobs', {
       ...common,
       visibilityTimeout: props.jobTimeout ?? Duration.minutes(15),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? JOB_RECEIVE_LIMIT },
     });
   }
 }
