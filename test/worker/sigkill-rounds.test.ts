@@ -88,7 +88,7 @@ test(`SIGKILL at random points ${ROUNDS} times: every job completes, the registr
     // job after JOB_RECEIVE_LIMIT deliveries however they ended (its guard against a job that
     // crashes the process every time). Jobs already cut that many times less 5 are let finish
     // in this life before the random kill, so the test stays under that guard rather than
-    // measuring it (crash-loop.test.ts does).
+    // measuring it (crash-loop.timed.test.ts does).
     const done = () => new Set(child.messages('job done').map((l) => String(l.job)));
     if (owedFirst.length > 0) await eventually(() => owedFirst.every((id) => done().has(id)), `jobs ${owedFirst.join(', ')} to finish`, 30_000);
     const delay = 100 + Math.floor(random() * 1200);
