@@ -23,8 +23,8 @@ test('with the default settings, a body dripped a byte every 2 s is closed withi
     LOG_LEVEL: 'info',
   }).start();
   try {
-    const [listening] = serve.messages('benchling-webhook listening');
-    assert.deepEqual(listening?.http, { headersTimeoutMs: 10_000, bodyTimeoutMs: 20_000, idleTimeoutMs: 72_000, maxConnections: 256 });
+    const listening = await serve.message('benchling-webhook listening');
+    assert.deepEqual(listening.http, { headersTimeoutMs: 10_000, bodyTimeoutMs: 20_000, idleTimeoutMs: 72_000, maxConnections: 256 });
     const drip = await dripBody(serve.url, 2_000);
     const closedAfterMs = await Promise.race([drip.closed, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 35_000))]);
     drip.stop();

@@ -39,6 +39,17 @@ export class ServeProcess {
     return this.logs.filter((l) => l.msg === msg);
   }
 
+  /** The first log line with this message, once it has arrived: stderr may trail stdout's "listening on". */
+  async message(msg: string, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [line] = this.messages(msg);
+      if (line) return line;
+      if (Date.now() > deadline) throw new Error(`serve logged no "${msg}" within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
