@@ -2,7 +2,7 @@ import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from '../config/env.ts';
 import { openObjectStore } from '../storage/open-store.ts';
 import { errorReason, requestToken } from './benchling-probe.ts';
 

@@ -3,7 +3,7 @@ import type { Profile } from '../config/profile.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { checkCidr } from '../infra/inputs.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from '../config/env.ts';
 import { parseS3Url } from '../storage/s3-url.ts';
 import { answer, type AskMode, type Question } from './init-ask.ts';
 import type { LiveChecks } from './init-checks.ts';

@@ -1,6 +1,6 @@
 import type { StackDeployer } from '../deploy/stack-deployer.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from '../config/env.ts';
 
 export interface TextSink {
   write(text: string): unknown;

@@ -1,5 +1,5 @@
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import type { Env } from '../secret/source.ts';
+import type { Env } from './env.ts';
 
 /** What the AWS SDK's own config files say: the profile names and each profile's region. */
 export interface AwsConfigFacts {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import type { Env } from '../secret/source.ts';
+import type { Env } from './env.ts';
 
 const APP = 'benchling-webhook';
 

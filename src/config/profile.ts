@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS } from '../secret/fields.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from './env.ts';
 import { configDir } from './paths.ts';
 
 /**

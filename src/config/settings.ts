@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../errors/app-error.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from './env.ts';
 import { byteSize } from './byte-size.ts';
 import { DEFAULT_EXPORT_LIMITS } from './export-limits.ts';
 import { JOB_FAILURE_LIMIT } from '../queue/dead-letter-limits.ts';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { Env } from '../secret/source.ts';
+import type { Env } from '../config/env.ts';
 
 export type DockerStatus = { working: true; version: string } | { working: false; reason: string };
 

@@ -1,8 +1,9 @@
+import type { Env } from '../config/env.ts';
 import { DEFAULT_PROFILE, type Profile } from '../config/profile.ts';
 import { resolveSettings, type SettingKey, type Settings, type SettingsInput } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
-import { classifyWholeValue, selectSecretSource, type Env, type SecretFlags } from '../secret/source.ts';
+import { classifyWholeValue, selectSecretSource, type SecretFlags } from '../secret/source.ts';
 import type { WebhookHttpLimits } from './benchling-webhook.ts';
 import type { BenchlingWebhookStackProps } from './benchling-webhook-stack.ts';
 import { chooseImage, type ImageChoice } from './image-choice.ts';

@@ -1,7 +1,7 @@
 import { readProfile, type Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
 import { defaultStackName } from '../infra/inputs.ts';
-import type { Env } from '../secret/source.ts';
+import type { Env } from '../config/env.ts';
 import type { AwsTarget } from './aws-clients.ts';
 
 export interface StackTargetOptions {

@@ -1,8 +1,9 @@
+import type { Env } from '../config/env.ts';
 import { checkSecret } from './check.ts';
 import { readSecretInput, type ReadInputDeps, type SecretInput } from './read-input.ts';
 import { buildReport, type SecretReport } from './report.ts';
 import type { BenchlingSecret } from './schema.ts';
-import { selectSecretSource, type Env, type SecretFlags } from './source.ts';
+import { selectSecretSource, type SecretFlags } from './source.ts';
 
 export interface SecretRequest {
   flags: SecretFlags;

@@ -1,7 +1,6 @@
+import type { Env } from '../config/env.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG, type SecretField } from './fields.ts';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The secret options as commander hands them over (camelCase of the flag names). */
 export interface SecretFlags {
