@@ -9,7 +9,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
 import { formatReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
-import { SecretState } from '../service/secret-state.ts';
+import { SecretState } from '../secret/secret-state.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
 import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';

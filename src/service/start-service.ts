@@ -7,7 +7,7 @@ import type { Queue } from '../queue/queue.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import type { HttpLimits } from '../config/http-limits.ts';
 import type { ReadinessCheck } from './readiness.ts';
-import type { SecretState } from './secret-state.ts';
+import type { SecretState } from '../secret/secret-state.ts';
 import { buildServer } from './server.ts';
 
 export interface ServiceOptions {

@@ -6,7 +6,7 @@ import type { ExportLimits } from '../config/export-limits.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../secret/redact.ts';
 import type { JobBody } from '../queue/queue.ts';
-import type { SecretState } from '../service/secret-state.ts';
+import type { SecretState } from '../secret/secret-state.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { parseS3Url } from '../storage/s3-url.ts';

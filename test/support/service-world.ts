@@ -7,7 +7,7 @@ import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import { SecretRedactor } from '../../src/secret/redact.ts';
 import { resolveSecret } from '../../src/secret/resolve.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { SecretState, type SecretLoader } from '../../src/service/secret-state.ts';
+import { SecretState, type SecretLoader } from '../../src/secret/secret-state.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { createPackagingHandler, type PackagingHandlerOptions } from '../../src/worker/packaging-handler.ts';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
-import type { ResolvedSecret } from '../secret/resolve.ts';
-import type { SecretReport } from '../secret/report.ts';
-import type { BenchlingSecret } from '../secret/schema.ts';
+import type { ResolvedSecret } from './resolve.ts';
+import type { SecretReport } from './report.ts';
+import type { BenchlingSecret } from './schema.ts';
 
 export type SecretLoader = () => Promise<ResolvedSecret>;
 
