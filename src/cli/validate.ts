@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
+import { requestToken } from '../benchling/oauth-probe.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import { resolveSettings } from '../config/settings.ts';
+import { errorReason } from '../errors/error-reason.ts';
 import type { ResolvedSecret } from '../secret/resolve.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import { openObjectStore } from '../storage/open-store.ts';
-import { errorReason, requestToken } from './benchling-probe.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext, type CommonOptions } from './secret-options.ts';
 

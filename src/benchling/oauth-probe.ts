@@ -1,11 +1,5 @@
-import { BenchlingClient } from '../benchling/benchling-client.ts';
-import { RateLimiter } from '../benchling/rate-limiter.ts';
-import { AppError } from '../errors/app-error.ts';
-
-/** An error as one line for a checklist or a prompt: the code when it has one, never a secret value. */
-export function errorReason(error: unknown): string {
-  return error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-}
+import { BenchlingClient } from './benchling-client.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 /**
  * Asks the tenant for one OAuth token with these credentials, as `validate` and `init` check
