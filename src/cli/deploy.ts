@@ -14,9 +14,9 @@ import { diffSecretFields, hasChanges } from '../secret/diff.ts';
 import { parseSecretJson } from '../secret/read-input.ts';
 import { formatReport } from '../secret/report.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
+import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
-import { defaultSecretName, writeSecret } from './secrets-sync.ts';
 import { formatChecks, runChecks, type ValidateOptions } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
 

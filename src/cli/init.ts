@@ -2,11 +2,13 @@ import { loadAwsConfigFacts } from '../config/aws-config.ts';
 import { readProfile, updateProfile, type Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
+import { describeChanges } from '../secret/diff.ts';
 import { SECRET_FIELDS, SECRETS_ENV } from '../secret/fields.ts';
 import { parseSecretJson, readSecretInput } from '../secret/read-input.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import { selectSecretSource } from '../secret/source.ts';
+import { defaultSecretName, writeSecret, type SecretWrite } from '../secret/write-secret.ts';
 import { answer, answerRequired, type AskMode } from './init-ask.ts';
 import { liveChecks } from './init-checks.ts';
 import type { InitOptions } from './init-options.ts';
@@ -17,7 +19,6 @@ import { awsProfileQuestion, bucketQuestion, cidrsQuestion, packageSettings, reg
 import { vpcQuestion } from './init-vpc-question.ts';
 import { ec2VpcDirectory, type VpcDirectory } from './init-vpcs.ts';
 import { println, type CliIo } from './io.ts';
-import { defaultSecretName, describeChanges, writeSecret, type SecretWrite } from './secrets-sync.ts';
 
 /** What init needs from outside itself; tests pass streams-driven prompts and the loopback fakes. */
 export interface InitDeps {

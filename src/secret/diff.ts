@@ -21,3 +21,11 @@ export function diffSecretFields(before: unknown, after: Record<string, unknown>
 export function hasChanges(diff: FieldDiff): boolean {
   return diff.added.length + diff.changed.length + diff.removed.length > 0;
 }
+
+/** The changes in one line, such as `added app_definition_id; changed client_secret`. */
+export function describeChanges(changes: FieldDiff): string {
+  const parts = (['added', 'changed', 'removed'] as const)
+    .filter((kind) => changes[kind].length > 0)
+    .map((kind) => `${kind} ${changes[kind].join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'no field changes';
+}
