@@ -5,6 +5,7 @@ import { updateProfile } from '../config/profile.ts';
 import { APPROVAL_LEVELS, type ApprovalLevel } from '../deploy/stack-deployer.ts';
 import type { DockerStatus } from '../deploy/docker-probe.ts';
 import type { ImageTarget } from '../deploy/image-advice.ts';
+import { formatChecks } from '../deploy/pre-deploy-gate.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { chooseImage, describeImage, type ImageChoice } from '../infra/image-choice.ts';
 import type { StackInputValues } from '../infra/inputs.ts';
@@ -17,7 +18,7 @@ import type { BenchlingSecret } from '../secret/schema.ts';
 import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { println, type CliIo } from './io.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
-import { formatChecks, runChecks, type ValidateOptions } from './validate.ts';
+import { runChecks, type ValidateOptions } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
 
 export interface DeployOptions extends ValidateOptions, StackInputValues {
