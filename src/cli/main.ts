@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import { println, type CliIo, type TextSink } from './io.ts';
 import type { CommonOptions } from './secret-options.ts';
 import type { DemoOptions } from './demo.ts';
-import type { InitOptions } from './init-options.ts';
+import type { InitOptions } from './init/options.ts';
 import type { ManifestOptions } from './manifest.ts';
 import type { SynthOptions } from './synth.ts';
 import type { SyncOptions } from './secrets-sync.ts';
@@ -36,7 +36,7 @@ interface OptionBuilders {
 async function loadOptionBuilders(): Promise<OptionBuilders> {
   const [secret, init, synth, stack, serve, setting] = await Promise.all([
     import('./secret-options.ts'),
-    import('./init-options.ts'),
+    import('./init/options.ts'),
     import('./synth.ts'),
     import('../operate/stack-options.ts'),
     import('./serve-settings.ts'),
@@ -92,7 +92,7 @@ function buildProgram(terminal: Terminal, commandIo: () => Promise<CliIo>, setEx
 
   addInitOptions(addSecretOptions(program.command('init')))
     .description('set up a profile: AWS, the Benchling app, bucket, network; interactive, or --yes with flags')
-    .action(run<InitOptions>(async () => (await import('./init.ts')).init));
+    .action(run<InitOptions>(async () => (await import('./init/wizard.ts')).init));
 
   const secrets = program.command('secrets').description('check and store the Benchling secret');
   addSecretOptions(secrets.command('check'))

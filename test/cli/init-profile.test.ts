@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { profileFromAnswers, type InitAnswers } from '../../src/cli/init-profile.ts';
+import { profileFromAnswers, type InitAnswers } from '../../src/cli/init/profile.ts';
 
 const ANSWERS: InitAnswers = {
   awsProfile: undefined,

@@ -1,5 +1,5 @@
-import { AppError, UsageError } from '../errors/app-error.ts';
-import type { Prompter, Verdict } from './init-prompter.ts';
+import { AppError, UsageError } from '../../errors/app-error.ts';
+import type { Prompter, Verdict } from './prompter.ts';
 
 /** `--yes` answers from flags, the profile and defaults; otherwise a person answers at prompts. */
 export type AskMode = { kind: 'script' } | { kind: 'interactive'; prompter: Prompter };

@@ -1,6 +1,6 @@
-import type { Profile } from '../config/profile.ts';
-import type { BucketAnswer } from './init-stack-questions.ts';
-import type { VpcAnswer } from './init-vpc-question.ts';
+import type { Profile } from '../../config/profile.ts';
+import type { BucketAnswer } from './stack-questions.ts';
+import type { VpcAnswer } from './vpc-question.ts';
 
 export interface InitAnswers {
   awsProfile: string | undefined;

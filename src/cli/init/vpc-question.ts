@@ -1,15 +1,15 @@
-import { UsageError } from '../errors/app-error.ts';
-import type { Question } from './init-ask.ts';
-import type { Choice, Prompter, Verdict } from './init-prompter.ts';
-import { problemOf, splitList, type StackQuestionsInput } from './init-stack-questions.ts';
-import type { SubnetSummary, VpcDirectory, VpcSummary } from './init-vpcs.ts';
+import { UsageError } from '../../errors/app-error.ts';
+import type { Question } from './ask.ts';
+import type { Choice, Prompter, Verdict } from './prompter.ts';
+import { problemOf, splitList, type StackQuestionsInput } from './stack-questions.ts';
+import type { SubnetSummary, VpcDirectory, VpcSummary } from './vpcs.ts';
 
 export type VpcAnswer = { kind: 'new' } | { kind: 'existing'; vpcId: string; subnetIds: string[] };
 
 async function formatProblem(vpc: VpcAnswer): Promise<string | undefined> {
   if (vpc.kind === 'new') return undefined;
   // Loaded only for an existing VPC: the stack's own rule, so init never accepts what synth refuses.
-  const { checkExistingVpc } = await import('../infra/constructs/network.ts');
+  const { checkExistingVpc } = await import('../../infra/constructs/network.ts');
   return problemOf(() => checkExistingVpc({ vpcId: vpc.vpcId, privateSubnetIds: vpc.subnetIds }));
 }
 

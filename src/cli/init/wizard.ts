@@ -1,24 +1,24 @@
-import { loadAwsConfigFacts } from '../config/aws-config.ts';
-import { readProfile, updateProfile, type Profile } from '../config/profile.ts';
-import { resolveSettings } from '../config/settings.ts';
-import { AppError, UsageError } from '../errors/app-error.ts';
-import { describeChanges } from '../secret/diff.ts';
-import { SECRET_FIELDS, SECRETS_ENV } from '../secret/fields.ts';
-import { parseSecretJson, readSecretInput } from '../secret/read-input.ts';
-import type { BenchlingSecret } from '../secret/schema.ts';
-import type { SecretStore } from '../secret/secret-store.ts';
-import { selectSecretSource } from '../secret/source.ts';
-import { defaultSecretName, writeSecret, type SecretWrite } from '../secret/write-secret.ts';
-import { answer, answerRequired, type AskMode } from './init-ask.ts';
-import { liveChecks } from './init-checks.ts';
-import type { InitOptions } from './init-options.ts';
-import { profileFromAnswers, type InitAnswers } from './init-profile.ts';
-import type { Prompter } from './init-prompter.ts';
-import { askSecret, type SecretAnswer, type SecretParts } from './init-secret.ts';
-import { awsProfileQuestion, bucketQuestion, cidrsQuestion, packageSettings, regionQuestion, type StackQuestionsInput } from './init-stack-questions.ts';
-import { vpcQuestion } from './init-vpc-question.ts';
-import { ec2VpcDirectory, type VpcDirectory } from './init-vpcs.ts';
-import { println, type CliIo } from './io.ts';
+import { loadAwsConfigFacts } from '../../config/aws-config.ts';
+import { readProfile, updateProfile, type Profile } from '../../config/profile.ts';
+import { resolveSettings } from '../../config/settings.ts';
+import { AppError, UsageError } from '../../errors/app-error.ts';
+import { describeChanges } from '../../secret/diff.ts';
+import { SECRET_FIELDS, SECRETS_ENV } from '../../secret/fields.ts';
+import { parseSecretJson, readSecretInput } from '../../secret/read-input.ts';
+import type { BenchlingSecret } from '../../secret/schema.ts';
+import type { SecretStore } from '../../secret/secret-store.ts';
+import { selectSecretSource } from '../../secret/source.ts';
+import { defaultSecretName, writeSecret, type SecretWrite } from '../../secret/write-secret.ts';
+import { answer, answerRequired, type AskMode } from './ask.ts';
+import { liveChecks } from './checks.ts';
+import type { InitOptions } from './options.ts';
+import { profileFromAnswers, type InitAnswers } from './profile.ts';
+import type { Prompter } from './prompter.ts';
+import { askSecret, type SecretAnswer, type SecretParts } from './secret.ts';
+import { awsProfileQuestion, bucketQuestion, cidrsQuestion, packageSettings, regionQuestion, type StackQuestionsInput } from './stack-questions.ts';
+import { vpcQuestion } from './vpc-question.ts';
+import { ec2VpcDirectory, type VpcDirectory } from './vpcs.ts';
+import { println, type CliIo } from '../io.ts';
 
 /** What init needs from outside itself; tests pass streams-driven prompts and the loopback fakes. */
 export interface InitDeps {
@@ -171,7 +171,7 @@ async function terminalPrompter(options: InitOptions): Promise<Prompter | undefi
   if (!process.stdin.isTTY) {
     throw new UsageError('INIT_NEEDS_TERMINAL', 'init asks its questions on a terminal: run it in one, or pass --yes with the flags (benchling-webhook init --help)');
   }
-  const { inquirerPrompter } = await import('./init-prompter.ts');
+  const { inquirerPrompter } = await import('./prompter.ts');
   // With --json, stdout carries only the result; the questions go to the terminal through stderr.
   return inquirerPrompter({ input: process.stdin, output: options.json ? process.stderr : process.stdout });
 }

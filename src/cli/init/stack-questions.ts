@@ -1,14 +1,14 @@
-import { inferRegion, type AwsConfigFacts } from '../config/aws-config.ts';
-import type { Profile } from '../config/profile.ts';
-import { SETTINGS } from '../config/settings.ts';
-import { UsageError } from '../errors/app-error.ts';
-import { checkCidr } from '../infra/inputs.ts';
-import type { Env } from '../config/env.ts';
-import { parseS3Url } from '../storage/s3-url.ts';
-import { answer, type AskMode, type Question } from './init-ask.ts';
-import type { LiveChecks } from './init-checks.ts';
-import type { InitOptions } from './init-options.ts';
-import type { VpcDirectory } from './init-vpcs.ts';
+import { inferRegion, type AwsConfigFacts } from '../../config/aws-config.ts';
+import type { Profile } from '../../config/profile.ts';
+import { SETTINGS } from '../../config/settings.ts';
+import { UsageError } from '../../errors/app-error.ts';
+import { checkCidr } from '../../infra/inputs.ts';
+import type { Env } from '../../config/env.ts';
+import { parseS3Url } from '../../storage/s3-url.ts';
+import { answer, type AskMode, type Question } from './ask.ts';
+import type { LiveChecks } from './checks.ts';
+import type { InitOptions } from './options.ts';
+import type { VpcDirectory } from './vpcs.ts';
 
 export type BucketAnswer = { kind: 'new' } | { kind: 'existing'; name: string };
 

@@ -1,11 +1,11 @@
-import { JwksCache, httpFetchJwks } from '../benchling/jwks-cache.ts';
-import { requestToken } from '../benchling/oauth-probe.ts';
-import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
-import { AppError } from '../errors/app-error.ts';
-import { errorReason } from '../errors/error-reason.ts';
-import type { BenchlingSecret } from '../secret/schema.ts';
-import type { Env } from '../config/env.ts';
-import { openObjectStore } from '../storage/open-store.ts';
+import { JwksCache, httpFetchJwks } from '../../benchling/jwks-cache.ts';
+import { requestToken } from '../../benchling/oauth-probe.ts';
+import { defaultApiBase, defaultJwksUrl } from '../../benchling/tenant-urls.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { errorReason } from '../../errors/error-reason.ts';
+import type { BenchlingSecret } from '../../secret/schema.ts';
+import type { Env } from '../../config/env.ts';
+import { openObjectStore } from '../../storage/open-store.ts';
 
 type Problem = string | undefined;
 

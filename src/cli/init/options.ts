@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { SECRET_FIELDS } from '../secret/fields.ts';
-import type { CommonOptions } from './secret-options.ts';
+import { SECRET_FIELDS } from '../../secret/fields.ts';
+import type { CommonOptions } from '../secret-options.ts';
 
 /** Every prompt of `init` has a flag, so that `init --yes` can do all of it from a script. */
 export interface InitOptions extends CommonOptions {

@@ -1,8 +1,8 @@
-import { SECRET_FIELDS, type SecretField } from '../secret/fields.ts';
-import { BenchlingSecretSchema, FIELD_SCHEMAS, type BenchlingSecret } from '../secret/schema.ts';
-import { answerRequired, type AskMode, type Question } from './init-ask.ts';
-import type { LiveChecks } from './init-checks.ts';
-import type { Prompter, Verdict } from './init-prompter.ts';
+import { SECRET_FIELDS, type SecretField } from '../../secret/fields.ts';
+import { BenchlingSecretSchema, FIELD_SCHEMAS, type BenchlingSecret } from '../../secret/schema.ts';
+import { answerRequired, type AskMode, type Question } from './ask.ts';
+import type { LiveChecks } from './checks.ts';
+import type { Prompter, Verdict } from './prompter.ts';
 
 export type SecretParts = Partial<Record<SecretField, string>>;
 
