@@ -13,6 +13,8 @@ interface SettingSpec<T> {
   env: string;
   schema: z.ZodType<T, unknown>;
   default?: T;
+  /** The default as a user writes it, where the parsed value does not print as such (`60/30s`, not `{ limit, windowMs }`). */
+  defaultText?: string;
 }
 
 const text = z.string().trim().min(1);
@@ -53,6 +55,7 @@ export const SETTINGS = {
       })
       .refine((v) => v.limit > 0 && v.windowMs > 0, 'needs at least 1 request per at least 1 s'),
     default: { limit: 60, windowMs: 30_000 },
+    defaultText: '60/30s',
   }),
   entrySettle: setting({
     env: 'ENTRY_SETTLE',
@@ -65,6 +68,7 @@ export const SETTINGS = {
       })
       .refine((v) => v.maxMs >= 1000 && v.maxMs >= v.quietMs, 'the longest wait must be at least 1 s and at least the quiet time'),
     default: { quietMs: 1000, maxMs: 30_000 },
+    defaultText: '1s/30s',
   }),
   // What one export may cost the worker (see export-limits.ts); a refused export names its limit.
   exportMaxDownload: setting({ env: 'EXPORT_MAX_DOWNLOAD', schema: byteSize, default: DEFAULT_EXPORT_LIMITS.maxDownloadBytes }),
@@ -96,6 +100,12 @@ export type SettingOrigin = 'flag' | 'env' | 'profile' | 'default' | 'unset';
 
 export function settingFlag(key: SettingKey): string {
   return `--${SETTINGS[key].env.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** The default as a user would write it (for `--help`); undefined when the setting has none. */
+export function settingDefaultText(key: SettingKey): string | undefined {
+  const spec: SettingSpec<unknown> = SETTINGS[key];
+  return spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
 }
 
 export interface SettingsInput {

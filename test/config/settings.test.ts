@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { resolveSettings, settingFlag } from '../../src/config/settings.ts';
+import { SETTINGS, resolveSettings, settingDefaultText, settingFlag, type SettingKey } from '../../src/config/settings.ts';
 import { UsageError } from '../../src/errors/app-error.ts';
 
 const maybe = fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), { nil: undefined });
@@ -38,6 +38,21 @@ test('defaults match DESIGN.md, and a setting without one is unset', () => {
     quiltCatalog: undefined,
   });
   assert.equal(origins.quiltCatalog, 'unset');
+});
+
+test('each default as --help prints it, given back as the flag, is that default (60/30s, not [object Object])', () => {
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const text = settingDefaultText(key);
+    const { values: defaults } = resolveSettings([key], { flags: {}, env: {} });
+    if (defaults[key] === undefined) {
+      assert.equal(text, undefined, key);
+      continue;
+    }
+    assert.ok(text !== undefined && !text.includes('[object'), `${key}: ${text}`);
+    assert.deepEqual(resolveSettings([key], { flags: { [key]: text }, env: {} }).values[key], defaults[key], `${key}: ${text}`);
+  }
+  assert.equal(settingDefaultText('benchlingRateLimit'), '60/30s');
+  assert.equal(settingDefaultText('entrySettle'), '1s/30s');
 });
 
 test('a value that does not parse is a usage error naming where it came from', () => {
