@@ -7,15 +7,11 @@ import { SandboxTenant } from '../sandbox/index.ts';
 import { startService } from '../service/start-service.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { DemoOptions } from './commands/demo.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime } from './runtime.ts';
 import { startWorker } from './start-worker.ts';
 import { VERSION } from './version.ts';
-
-export interface DemoOptions {
-  registry?: string;
-  timeout: string;
-}
 
 async function waitForPackage(store: ObjectStore, name: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;

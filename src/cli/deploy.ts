@@ -16,21 +16,11 @@ import { parseSecretJson } from '../secret/read-input.ts';
 import { formatReport } from '../secret/report.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
+import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
+import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
-import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
-import { runChecks, type ValidateOptions } from './validate.ts';
+import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
-
-export interface DeployOptions extends ValidateOptions, StackInputValues {
-  dryRun?: boolean;
-  secretName?: string;
-  out?: string;
-  /** Commander's `--no-cfn-validation` sets this to false. */
-  cfnValidation?: boolean;
-  pollInterval?: string;
-  maxTaskFailures?: string;
-  requireApproval?: string;
-}
 
 interface WatchSettings {
   pollIntervalMs: number;

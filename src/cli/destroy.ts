@@ -8,16 +8,9 @@ import { describeStack, listStackResources } from '../operate/cloudformation-sta
 import { forgetDestroyed, formatDestroyPlan, planDestroy, type DestroyPlan } from '../operate/destroy-plan.ts';
 import { operateRuntime, type OperateRuntime } from '../operate/operate-runtime.ts';
 import { deleteStackAndWait, formatResourceEvent } from '../operate/stack-deletion.ts';
-import { resolveStackTarget, type StackTarget, type StackTargetOptions } from '../operate/stack-target.ts';
+import { resolveStackTarget, type StackTarget } from '../operate/stack-target.ts';
+import type { DestroyOptions } from './commands/destroy.ts';
 import { println, type CliIo } from './io.ts';
-
-export interface DestroyOptions extends StackTargetOptions {
-  yes?: boolean;
-  deleteSecret?: boolean;
-  /** Commander gives true for a bare --delete-bucket, the name when one follows. */
-  deleteBucket?: string | boolean;
-  json?: boolean;
-}
 
 /** Deleting a stack takes minutes; CloudFormation's own console refreshes about this often. */
 const DELETE_POLL_MS = 5_000;

@@ -4,15 +4,9 @@ import { parseDuration } from '../operate/duration.ts';
 import { followLogLines, formatLogLine, logLineJson, readLogLines } from '../operate/log-events.ts';
 import { checkContainer, findLogSources, selectLogSources } from '../operate/log-sources.ts';
 import { operateRuntime } from '../operate/operate-runtime.ts';
-import { resolveStackTarget, type StackTargetOptions } from '../operate/stack-target.ts';
+import { resolveStackTarget } from '../operate/stack-target.ts';
+import type { LogsOptions } from './commands/logs.ts';
 import { println, type CliIo } from './io.ts';
-
-export interface LogsOptions extends StackTargetOptions {
-  since: string;
-  container?: string;
-  follow?: boolean;
-  json?: boolean;
-}
 
 /** Often enough to feel live, rarely enough to stay far below FilterLogEvents' request quota. */
 const FOLLOW_POLL_MS = 2_000;

@@ -1,13 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { appManifest } from '../canvas/manifest.ts';
+import type { ManifestOptions } from './commands/manifest.ts';
 import { println, type CliIo } from './io.ts';
 import { VERSION } from './version.ts';
-
-export interface ManifestOptions {
-  /** Write the YAML here instead of stdout. */
-  out?: string;
-}
 
 export const APP_NAME = 'Quilt Packages';
 export const APP_DESCRIPTION = 'Packages Benchling notebook entries as Quilt packages and shows them in the entry.';

@@ -11,8 +11,9 @@ import { formatReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
 import { SecretState } from '../secret/secret-state.ts';
 import { println, type CliIo } from './io.ts';
-import { commandContext, resolveCommandSecret, type CommandContext } from './secret-options.ts';
-import { SERVE_SETTINGS, type ServeOptions } from './serve-settings.ts';
+import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
+import type { WorkerOptions } from './commands/worker.ts';
+import { SERVE_SETTINGS } from './serve-settings.ts';
 
 export type RuntimeSettings = Settings<(typeof SERVE_SETTINGS)[number]>;
 
@@ -33,7 +34,7 @@ export interface Runtime {
  * Opens the runtime, or prints the secret's problems report and returns exit code 1: a
  * process with an incomplete secret must stop before it opens a port or takes a job.
  */
-export async function openRuntime(command: string, options: ServeOptions, io: CliIo): Promise<Runtime | number> {
+export async function openRuntime(command: string, options: WorkerOptions, io: CliIo): Promise<Runtime | number> {
   const ttlSeconds = Number(options.secretTtl ?? 60);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw new UsageError('SETTING_INVALID', '--secret-ttl must be a positive number of seconds');

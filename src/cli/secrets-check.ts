@@ -1,6 +1,7 @@
 import { formatReport } from '../secret/report.ts';
+import { commandContext, resolveCommandSecret } from './command-context.ts';
 import { println, type CliIo } from './io.ts';
-import { commandContext, resolveCommandSecret, type CommonOptions } from './secret-options.ts';
+import type { CommonOptions } from './shared-options.ts';
 
 /** `secrets check`: which fields the given input supplies; exit 1 unless all four are valid. */
 export async function secretsCheck(options: CommonOptions, io: CliIo): Promise<number> {

@@ -2,12 +2,9 @@ import { updateProfile } from '../config/profile.ts';
 import { describeChanges } from '../secret/diff.ts';
 import { formatReport } from '../secret/report.ts';
 import { defaultSecretName, writeSecret, type SecretWrite } from '../secret/write-secret.ts';
+import { commandContext, resolveCommandSecret } from './command-context.ts';
+import type { SyncOptions } from './commands/secrets.ts';
 import { println, type CliIo } from './io.ts';
-import { commandContext, resolveCommandSecret, type CommonOptions } from './secret-options.ts';
-
-export interface SyncOptions extends CommonOptions {
-  secretName?: string;
-}
 
 export interface SyncResult extends SecretWrite {
   profilePath: string;

@@ -1,7 +1,6 @@
 import type { SettingKey } from '../config/settings.ts';
-import type { CommonOptions } from './secret-options.ts';
 
-// Kept apart from serve.ts so that registering the command does not load the service.
+// A module of its own, so that declaring the commands' options does not load the service.
 export const SERVE_SETTINGS = [
   'registry',
   'packagePrefix',
@@ -24,12 +23,3 @@ export const SERVE_SETTINGS = [
 
 /** `serve` alone: the worker answers no HTTP. */
 export const SERVICE_HTTP_SETTINGS = ['httpHeadersTimeout', 'httpBodyTimeout', 'httpIdleTimeout', 'httpMaxConnections'] as const satisfies readonly SettingKey[];
-
-export interface ServeOptions extends CommonOptions {
-  host?: string;
-  secretTtl?: string;
-  insecureSkipVerify?: boolean;
-  /** commander's `--no-worker` sets this to false. */
-  worker?: boolean;
-  [setting: string]: unknown;
-}

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { resolveSettings } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
+import type { ServeOptions } from './commands/serve.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal } from './runtime.ts';
-import { SERVICE_HTTP_SETTINGS, type ServeOptions } from './serve-settings.ts';
+import { SERVICE_HTTP_SETTINGS } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
 function runsInProduction(env: CliIo['env']): boolean {

@@ -1,13 +1,10 @@
 import { createOperateClients, destroyClients } from '../operate/aws-clients.ts';
 import { readStackSnapshot } from '../operate/stack-snapshot.ts';
-import { resolveStackTarget, type StackTargetOptions } from '../operate/stack-target.ts';
+import { resolveStackTarget } from '../operate/stack-target.ts';
 import { formatStatus } from '../operate/status-format.ts';
 import { assessStatus } from '../operate/status-report.ts';
+import type { StatusOptions } from './commands/status.ts';
 import { println, type CliIo } from './io.ts';
-
-export interface StatusOptions extends StackTargetOptions {
-  json?: boolean;
-}
 
 /** `status`: exit 0 when the stack is healthy, 1 when anything in it is not. */
 export async function status(options: StatusOptions, io: CliIo): Promise<number> {

@@ -1,8 +1,7 @@
-import { formatChecks, runGate, type CheckResult, type GateFlags } from '../deploy/pre-deploy-gate.ts';
+import { formatChecks, runGate, type CheckResult } from '../deploy/pre-deploy-gate.ts';
+import { commandContext, resolveCommandSecret } from './command-context.ts';
+import type { ValidateOptions } from './commands/validate.ts';
 import { println, type CliIo } from './io.ts';
-import { commandContext, resolveCommandSecret, type CommonOptions } from './secret-options.ts';
-
-export type ValidateOptions = CommonOptions & GateFlags;
 
 /** The gate on the command's own profile, region and secret, resolved from its options. */
 export async function runChecks(options: ValidateOptions, io: CliIo): Promise<CheckResult[]> {

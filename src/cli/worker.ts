@@ -1,9 +1,9 @@
+import type { WorkerOptions } from './commands/worker.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal } from './runtime.ts';
-import type { ServeOptions } from './serve-settings.ts';
 
 /** `worker`: only the packaging worker — the second container on AWS. */
-export async function worker(options: ServeOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
+export async function worker(options: WorkerOptions, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
   const runtime = await openRuntime('worker', options, io);
   if (typeof runtime === 'number') return runtime;
   const [{ startWorker }, { startHeartbeat }] = await Promise.all([import('./start-worker.ts'), import('../worker/heartbeat.ts')]);

@@ -7,7 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { after, before, test } from 'node:test';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runInit } from '../../src/cli/init/wizard.ts';
-import type { InitOptions } from '../../src/cli/init/options.ts';
+import type { InitOptions } from '../../src/cli/commands/init.ts';
 import { inquirerPrompter } from '../../src/cli/init/prompter.ts';
 import { ec2VpcDirectory } from '../../src/cli/init/vpcs.ts';
 import type { CliIo } from '../../src/cli/io.ts';

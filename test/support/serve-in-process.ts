@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from '../../src/cli/io.ts';
 import { serve } from '../../src/cli/serve.ts';
-import type { ServeOptions } from '../../src/cli/serve-settings.ts';
+import type { ServeOptions } from '../../src/cli/commands/serve.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured } from './leak-guard.ts';
 import { parseLogLine } from './log-line.ts';

@@ -5,9 +5,9 @@ import { UsageError } from '../../errors/app-error.ts';
 import { checkCidr } from '../../infra/inputs.ts';
 import type { Env } from '../../config/env.ts';
 import { parseS3Url } from '../../storage/s3-url.ts';
+import type { InitOptions } from '../commands/init.ts';
 import { answer, type AskMode, type Question } from './ask.ts';
 import type { LiveChecks } from './checks.ts';
-import type { InitOptions } from './options.ts';
 import type { VpcDirectory } from './vpcs.ts';
 
 export type BucketAnswer = { kind: 'new' } | { kind: 'existing'; name: string };

@@ -9,16 +9,16 @@ import type { BenchlingSecret } from '../../secret/schema.ts';
 import type { SecretStore } from '../../secret/secret-store.ts';
 import { selectSecretSource } from '../../secret/source.ts';
 import { defaultSecretName, writeSecret, type SecretWrite } from '../../secret/write-secret.ts';
+import type { InitOptions } from '../commands/init.ts';
+import { println, type CliIo } from '../io.ts';
 import { answer, answerRequired, type AskMode } from './ask.ts';
 import { liveChecks } from './checks.ts';
-import type { InitOptions } from './options.ts';
 import { profileFromAnswers, type InitAnswers } from './profile.ts';
 import type { Prompter } from './prompter.ts';
 import { askSecret, type SecretAnswer, type SecretParts } from './secret.ts';
 import { awsProfileQuestion, bucketQuestion, cidrsQuestion, packageSettings, regionQuestion, type StackQuestionsInput } from './stack-questions.ts';
 import { vpcQuestion } from './vpc-question.ts';
 import { ec2VpcDirectory, type VpcDirectory } from './vpcs.ts';
-import { println, type CliIo } from '../io.ts';
 
 /** What init needs from outside itself; tests pass streams-driven prompts and the loopback fakes. */
 export interface InitDeps {

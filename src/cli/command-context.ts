@@ -1,33 +1,13 @@
-import type { Command } from 'commander';
 import { readProfile, type Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
 import { SecretRedactor } from '../secret/redact.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
-import { DEPRECATION_NOTICE, type SecretFlags } from '../secret/source.ts';
-import { SECRET_FIELDS, SECRETS_ENV, SECRETS_FLAG } from '../secret/fields.ts';
+import { DEPRECATION_NOTICE } from '../secret/source.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { println, type CliIo } from './io.ts';
+import type { CommonOptions } from './shared-options.ts';
 
-export interface CommonOptions extends SecretFlags {
-  profile: string;
-  region?: string;
-  json?: boolean;
-}
-
-/** The same secret inputs on every command that needs the secret (DESIGN.md "CLI"). */
-export function addSecretOptions(command: Command): Command {
-  command.option(
-    `${SECRETS_FLAG} <value>`,
-    `the secret: inline JSON, @file, or a Secrets Manager ARN or name (env ${SECRETS_ENV})`,
-  );
-  for (const field of SECRET_FIELDS) {
-    command.option(`${field.flag} <value>`, `deprecated: ${field.name} alone (env ${field.env})`);
-  }
-  return command
-    .option('--profile <name>', 'profile to read and record settings in', 'default')
-    .option('--region <region>', 'AWS region (env AWS_REGION)');
-}
-
+/** What a command that reads the profile works with: the profile, its region, and a log that never shows a secret. */
 export interface CommandContext {
   profile: Profile | undefined;
   region: string | undefined;
@@ -44,6 +24,7 @@ export async function commandContext(options: CommonOptions, io: CliIo): Promise
   return { profile, region: values.region, redactor, log };
 }
 
+/** The secret from the command's inputs (flags > env > profile); its values are remembered by the redactor at once. */
 export async function resolveCommandSecret(
   options: CommonOptions,
   context: CommandContext,

@@ -1,0 +1,20 @@
+import type { StackTargetOptions } from '../../operate/stack-target.ts';
+import type { CliCommand } from '../command.ts';
+
+export interface StatusOptions extends StackTargetOptions {
+  json?: boolean;
+}
+
+export const statusCommand: CliCommand<StatusOptions> = {
+  name: 'status',
+  description: 'the stack, its ECS services, queue and dead letters, alarms and URL; exit 0 when healthy, 1 when anything is unhealthy',
+  options(command, flags) {
+    flags
+      .stackTarget(command)
+      .addHelpText(
+        'after',
+        '\nexit codes: 0 healthy; 1 unhealthy: the stack failed or rolled back, fewer tasks running than desired, jobs in the dead-letter queue, or an alarm in ALARM; 2 usage error',
+      );
+  },
+  load: async () => (await import('../status.ts')).status,
+};
