@@ -302,8 +302,9 @@ describe('through `serve`, on an SQS FIFO queue with the stack\'s redrive limit 
       XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-data-')),
     };
     const flags = sandbox.serviceEnv();
+    // Edits settle for 50 ms, not ENTRY_SETTLE's default second: the wait tested is the retry's.
     const running = await serveInProcess(
-      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl, jobMaxFailures: '2' },
+      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl, jobMaxFailures: '2', entrySettle: '0.05s/30s' },
       env,
     );
     try {
