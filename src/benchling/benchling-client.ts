@@ -48,6 +48,8 @@ export interface BenchlingClientOptions {
   log?: Logger;
   timeouts?: BenchlingClientTimeouts;
   retry?: Partial<RetryPolicy>;
+  /** How tasks (exports) are polled when a call does not say; DEFAULT_TASK_WAIT otherwise. */
+  taskWait?: WaitForTaskOptions | undefined;
   /**
    * The process's redactor, the one its logger scrubs with: the client adds its credentials
    * and every access token it is issued, so an error or log line quoting one is scrubbed
@@ -103,6 +105,7 @@ export class BenchlingClient {
   private readonly fetchImpl: typeof fetch;
   private readonly retry: RetryPolicy;
   private readonly downloadIdleMs: number;
+  private readonly taskWait: WaitForTaskOptions;
   private readonly log: Logger | undefined;
 
   constructor(options: BenchlingClientOptions) {
@@ -113,6 +116,7 @@ export class BenchlingClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.downloadIdleMs = options.timeouts?.downloadIdleMs ?? 60_000;
+    this.taskWait = options.taskWait ?? {};
     this.log = options.log?.child({ component: 'benchling-client' });
     const redactor = options.redactor ?? new SecretRedactor();
     redactor.remember({ client_id: options.clientId, client_secret: options.clientSecret });
@@ -150,7 +154,7 @@ export class BenchlingClient {
 
   async waitForTask(taskId: string, options: WaitForTaskOptions = {}): Promise<BenchlingTask> {
     const path = `/tasks/${segment('task id', taskId)}`;
-    return pollTask(taskId, { getTask: () => this.get(path, TaskSchema), now: this.now, sleep: this.sleep }, options);
+    return pollTask(taskId, { getTask: () => this.get(path, TaskSchema), now: this.now, sleep: this.sleep }, { ...this.taskWait, ...options });
   }
 
   downloadToFile(url: string, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {

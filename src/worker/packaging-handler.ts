@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../secret/redact.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { SecretState } from '../secret/secret-state.ts';
+import type { WaitForTaskOptions } from '../benchling/task-polling.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { parseS3Url } from '../storage/s3-url.ts';
@@ -45,6 +46,8 @@ export interface PackagingHandlerOptions {
   entrySettle?: EntrySettle | undefined;
   /** EXPORT_MAX_*: what one export may cost; the defaults of DEFAULT_EXPORT_LIMITS when not given. */
   exportLimits?: ExportLimits | undefined;
+  /** How export tasks are polled; the client's defaults (from 250 ms, doubling) when not given. */
+  taskWait?: WaitForTaskOptions | undefined;
   /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
   redactor?: SecretRedactor | undefined;
   /** Called after a package is written. */
@@ -76,6 +79,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       rateLimiter: options.rateLimiter,
       log: options.log,
       redactor: options.redactor,
+      taskWait: options.taskWait,
     });
   });
   const engine = await engineFor(options);

@@ -24,6 +24,11 @@ export interface WorkerLoopOptions {
   /** Retry delay after a failure: base × 2^(earlier failures), capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * How long one receive waits for a job before asking again. stop() lets the receives in
+   * flight end, so this is also how long a stop can take. Default 1 s.
+   */
+  receiveWaitMs?: number;
 }
 
 /**
@@ -61,7 +66,7 @@ export class WorkerLoop {
         // but still waiting behind the running one would each lose a receive to a crash (and be
         // dead-lettered after a few restarts without ever having run), and would sit held while
         // another loop is idle.
-        leases = await this.options.queue.receive({ max: 1, waitMs: 1000 });
+        leases = await this.options.queue.receive({ max: 1, waitMs: this.options.receiveWaitMs ?? 1000 });
       } catch (error) {
         this.options.log.error({ err: error }, 'cannot receive jobs; retrying in 1 s');
         await new Promise((resolve) => setTimeout(resolve, 1000));

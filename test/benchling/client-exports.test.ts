@@ -71,6 +71,22 @@ describe('BenchlingClient: exports', () => {
     assert.equal(tenant.count(TASK), 6);
   });
 
+  test("the client's taskWait sets the polling of calls that give none; a call's own wait still wins", async () => {
+    tenant.exportTiming = { polls: 3 };
+    const time = fakeTime();
+    const client = clientFor(tenant, { now: time.now, sleep: time.sleep, taskWait: { firstPollMs: 5, maxPollMs: 20 } });
+    await client.waitForTask(await client.startExport(tenant.demoEntry.id));
+    assert.deepEqual(time.waits, [5, 10, 20, 20]);
+    const defaults = fakeTime();
+    const plain = clientFor(tenant, { now: defaults.now, sleep: defaults.sleep });
+    await plain.waitForTask(await plain.startExport(tenant.demoEntry.id));
+    assert.deepEqual(defaults.waits, [250, 500, 1_000, 2_000], 'without it, DEFAULT_TASK_WAIT');
+    const own = fakeTime();
+    const overridden = clientFor(tenant, { now: own.now, sleep: own.sleep, taskWait: { firstPollMs: 5, maxPollMs: 20 } });
+    await overridden.waitForTask(await overridden.startExport(tenant.demoEntry.id), { firstPollMs: 100 });
+    assert.deepEqual(own.waits, [100, 20, 20, 20]);
+  });
+
   test('an undocumented status such as QUEUED counts as still running', async () => {
     tenant.failNext(TASK, { status: 200, body: { status: 'QUEUED' }, times: 2 });
     const time = fakeTime();

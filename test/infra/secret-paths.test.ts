@@ -7,7 +7,7 @@ import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
 import { SECRET_FORMS } from '../support/secret-forms.ts';
-import { EcsHarness, LoopbackAws } from './ecs-harness.ts';
+import { EcsHarness, LoopbackAws, type ContainerProcess } from './ecs-harness.ts';
 import { synthStack } from './support.ts';
 
 // One form per input path of the issue: inline JSON, @file, ARN, separate flags, separate env, profile.
@@ -25,6 +25,17 @@ after(async () => {
   await Promise.all([aws.stop(), sandbox.stop()]);
 });
 
+/**
+ * Containers started together, as ECS starts the two services (each spends its start loading
+ * modules, so one need not wait for the other); if one fails, the other is stopped.
+ */
+async function startTogether(starting: [Promise<ContainerProcess>, Promise<ContainerProcess>]): Promise<[ContainerProcess, ContainerProcess]> {
+  const [first, second] = await Promise.allSettled(starting);
+  if (first.status === 'fulfilled' && second.status === 'fulfilled') return [first.value, second.value];
+  await Promise.all([first, second].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  throw first.status === 'rejected' ? first.reason : (second as PromiseRejectedResult).reason;
+}
+
 describe('every secret input path: secrets sync → synth → ECS harness → both containers ready', () => {
   for (const [i, path] of PATHS.entries()) {
     test(path, async () => {
@@ -41,8 +52,10 @@ describe('every secret input path: secrets sync → synth → ECS harness → bo
         { knownSecretValues: [sandbox.secret.client_id, sandbox.secret.client_secret] },
       );
       const harness = await EcsHarness.deploy(template, aws);
-      const webhook = await harness.start(harness.container('serve'), { benchling: sandbox });
-      const worker = await harness.start(harness.container('worker'), { benchling: sandbox, ready: { line: /^worker running$/m } });
+      const [webhook, worker] = await startTogether([
+        harness.start(harness.container('serve'), { benchling: sandbox }),
+        harness.start(harness.container('worker'), { benchling: sandbox, ready: { line: /^worker running$/m } }),
+      ]);
       try {
         const ready = (await (await fetch(`${webhook.url}/health/ready`)).json()) as { status: string };
         assert.equal(ready.status, 'ready');

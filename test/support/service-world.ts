@@ -13,6 +13,7 @@ import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { createPackagingHandler, type PackagingHandlerOptions } from '../../src/worker/packaging-handler.ts';
 import { WorkerLoop } from '../../src/worker/worker-loop.ts';
 import { captured } from './leak-guard.ts';
+import { QUICK_EXPORT_POLLS } from './quick-export-polls.ts';
 
 /** The service in-process against the sandbox tenant, with a real embedded queue in a temp dir. */
 export interface ServiceWorld {
@@ -81,7 +82,9 @@ export async function openServiceWorld(overrides: ServiceWorldOptions = {}): Pro
 
 /**
  * The packaging worker on the world's queue, writing to `store` (the world's `registry`
- * directory), its log lines kept in `lines`; quick retries so failures show within a test.
+ * directory), its log lines kept in `lines`; quick retries so failures show within a test,
+ * short receives because tests start and stop workers often (a stop waits for the receives in
+ * flight), and quick export polls.
  */
 export async function startWorldWorker(
   world: ServiceWorld,
@@ -100,9 +103,10 @@ export async function startWorldWorker(
     packager: 'direct',
     apiUrl: world.sandbox.url,
     appId: world.sandbox.appId,
+    taskWait: QUICK_EXPORT_POLLS,
     ...extra,
   });
-  const worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200 });
+  const worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200, receiveWaitMs: 20 });
   worker.start();
   return worker;
 }

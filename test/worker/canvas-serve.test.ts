@@ -32,7 +32,8 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): 
 }
 
 before(async () => {
-  sandbox = await new SandboxTenant({ rateLimit: false }).start();
+  // Exports finish at the first poll; ENTRY_SETTLE keeps its default, which the last test needs.
+  sandbox = await new SandboxTenant({ rateLimit: false, exportTiming: { polls: 0 } }).start();
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
   registry = await mkdtemp(join(tmpdir(), 'bw-registry-'));
   const env = { ...process.env, XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-cfg-')), XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-data-')) };

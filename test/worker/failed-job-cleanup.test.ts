@@ -16,6 +16,7 @@ import { knownSecretValues } from '../support/leak-guard.ts';
 import { auditRegistry, capturingLogger, readAll } from '../support/registry-audit.ts';
 import { residentMb } from '../support/attack-watch.ts';
 import { S3Emulator } from '../support/s3-fauxqs.ts';
+import { QUICK_EXPORT_POLLS } from '../support/quick-export-polls.ts';
 
 /**
  * A packaging job that fails part-way (a bad ZIP, two files under one name, a failed publish)
@@ -53,6 +54,7 @@ function client(): BenchlingClient {
     clientSecret: sandbox.secret.client_secret,
     rateLimiter: new RateLimiter({ limit: 1000, windowMs: 1000 }),
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    taskWait: QUICK_EXPORT_POLLS,
   });
 }
 

@@ -31,7 +31,9 @@ let engineQueueUrl: string;
 const saved = { ...process.env };
 
 before(async () => {
-  sandbox = await new SandboxTenant({ rateLimit: false }).start();
+  // Exports finish at the first poll, and edits settle for 50 ms instead of ENTRY_SETTLE's
+  // default second: what is tested here is the engine message, not the waiting.
+  sandbox = await new SandboxTenant({ rateLimit: false, exportTiming: { polls: 0 } }).start();
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
   s3 = await S3Emulator.start();
   sqs = await QueueEmulator.start();
@@ -47,7 +49,7 @@ before(async () => {
   };
   const flags = sandbox.serviceEnv();
   running = await serveInProcess(
-    { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry: `s3://${bucket}`, packager: engineQueueUrl },
+    { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry: `s3://${bucket}`, packager: engineQueueUrl, entrySettle: '0.05s/30s' },
     env,
   );
 });

@@ -44,7 +44,9 @@ for (const registryKind of ['local directory', 'S3 emulator'] as const) {
     const saved = { ...process.env };
 
     before(async () => {
-      sandbox = await new SandboxTenant().start();
+      // Exports finish at the first poll, and edits settle for 50 ms instead of ENTRY_SETTLE's
+      // default second: what is tested here is the package, not the waiting.
+      sandbox = await new SandboxTenant({ exportTiming: { polls: 0 } }).start();
       knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
       if (registryKind === 'S3 emulator') {
         emulator = await S3Emulator.start();
@@ -55,7 +57,7 @@ for (const registryKind of ['local directory', 'S3 emulator'] as const) {
       }
       store = await openObjectStore(registry, { s3Endpoint: process.env.AWS_ENDPOINT_URL_S3 });
       const env = { ...process.env, XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-cfg-')), XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-data-')) };
-      running = await serveInProcess({ ...sandboxFlags(sandbox), registry }, env);
+      running = await serveInProcess({ ...sandboxFlags(sandbox), registry, entrySettle: '0.05s/30s' }, env);
     });
     after(async () => {
       await running?.stop();

@@ -22,6 +22,7 @@ import { auditRegistry, capturingLogger, eventually } from '../support/registry-
 import { QueueEmulator } from '../support/queue-fauxqs.ts';
 import { S3Emulator } from '../support/s3-fauxqs.ts';
 import { serveInProcess } from '../support/serve-in-process.ts';
+import { QUICK_EXPORT_POLLS } from '../support/quick-export-polls.ts';
 
 /**
  * Issue 4, point 1: every fault the tenant or the registry can throw at a job ends in a
@@ -97,6 +98,7 @@ function client(options: { requestMs?: number } = {}): BenchlingClient {
     // Small backoff so a retried call comes back quickly; a server-asked wait still wins.
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
     timeouts: { requestMs: options.requestMs ?? 30_000 },
+    taskWait: QUICK_EXPORT_POLLS,
   });
 }
 
@@ -248,6 +250,8 @@ describe('through the worker loop and a queue with a small failure limit', () =>
       log,
       retryBaseMs: 20,
       retryMaxMs: 100,
+      // The stop at the end waits for the receive in flight.
+      receiveWaitMs: 20,
       handle: async (body) => {
         await packageEntry(String(body.entryId), { client: benchling, store, prefix: 'benchling', log });
       },
@@ -298,8 +302,9 @@ describe('through `serve`, on an SQS FIFO queue with the stack\'s redrive limit 
       XDG_DATA_HOME: await mkdtemp(join(tmpdir(), 'bw-data-')),
     };
     const flags = sandbox.serviceEnv();
+    // Edits settle for 50 ms, not ENTRY_SETTLE's default second: the wait tested is the retry's.
     const running = await serveInProcess(
-      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl, jobMaxFailures: '2' },
+      { benchlingSecrets: flags.BENCHLING_SECRETS, benchlingApiUrl: flags.BENCHLING_API_URL, benchlingJwksUrl: flags.BENCHLING_JWKS_URL, registry, queue: queueUrl, jobMaxFailures: '2', entrySettle: '0.05s/30s' },
       env,
     );
     try {
