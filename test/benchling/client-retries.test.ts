@@ -103,7 +103,7 @@ describe('BenchlingClient: retries and errors', () => {
     tenant.failNext(CANVASES, { status: 500 });
     await assert.rejects(client.createCanvas(body), appError('BENCHLING_UNAVAILABLE', /after 1 attempt:/));
     tenant.failNext(CANVASES, { status: 429, headers: { 'x-rate-limit-reset': '2' } });
-    assert.match((await client.createCanvas(body)).id, /^cnvs_/);
+    assert.match((await client.createCanvas(body)).id ?? '', /^cnvs_/);
     assert.equal(tenant.count(CANVASES), 3);
     assert.ok(time.waits.at(-1)! >= 2_000, 'waited out the reset');
   });

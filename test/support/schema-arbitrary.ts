@@ -126,23 +126,24 @@ class Translator {
 
   /**
    * The members of an `allOf` as one schema: properties and required names together, a
-   * property two members declare as the `allOf` of both, and closed when any member is. A
-   * member that is itself a union (a nullable `$ref`) must be the only one.
+   * property two members declare as the `allOf` of both, and closed when any member is.
    */
   private merged(schema: JsonSchema): JsonSchema {
     const { allOf, ...siblings } = schema;
     const members = [siblings, ...(allOf as JsonSchema[])].map((m) => this.resolve(m)).flatMap((m) => (Array.isArray(m.allOf) ? [this.merged(m)] : [m]));
-    const unions = members.filter((m) => Array.isArray(m.anyOf) || Array.isArray(m.oneOf));
-    const plain = members.filter((m) => !unions.includes(m));
-    if (unions.length > 0) {
-      if (unions.length > 1 || plain.some((m) => Object.keys(m).some(isStructural))) throw new Error(`schema-arbitrary: cannot merge ${JSON.stringify(schema).slice(0, 200)}`);
-      return unions[0]!;
+    // A member that is a union (a nullable $ref, an Entity that is one of several kinds) is
+    // distributed: one of its branches, together with all the other members.
+    const union = members.find((m) => Array.isArray(m.anyOf) || Array.isArray(m.oneOf));
+    if (union !== undefined) {
+      const others = members.filter((m) => m !== union);
+      const branches = (union.anyOf ?? union.oneOf) as JsonSchema[];
+      return { anyOf: branches.map((branch) => ({ allOf: [...others, this.withSiblings(union, branch)] })) };
     }
     const merged: JsonSchema = {};
     const properties: Record<string, JsonSchema> = {};
     const required = new Set<string>();
     let closed = false;
-    for (const member of plain) {
+    for (const member of members) {
       for (const [keyword, value] of Object.entries(member)) {
         if (keyword === 'properties') {
           for (const [name, s] of Object.entries(value as Record<string, JsonSchema>)) properties[name] = properties[name] ? { allOf: [properties[name], s] } : s;
