@@ -9,8 +9,9 @@
  *   the object the members make together (Benchling's `AppCanvasCreate`, `ExportsAsyncTask`).
  *   Read literally it would refuse every property, since it sees only its own sibling
  *   `properties`; `unevaluatedProperties: false` on the whole says what is meant.
- * - `oneOf` with a `discriminator` picks its branch by the discriminating property, so two
- *   branches that both match (a note without `type`) are not an error there: it becomes `anyOf`.
+ * - `oneOf` with a `discriminator` picks its branch by the discriminating property: two
+ *   branches that both match are no error there, so it becomes `anyOf`, and the property must
+ *   be there to pick by, even where a branch forgets to require it (`SectionUiBlock`'s `type`).
  * - `$ref: '#/components/schemas/X'` points at `$defs/X`, and keywords JSON Schema does not
  *   know (`example`, `discriminator`, `nullable`) are dropped.
  */
@@ -35,9 +36,11 @@ export function fromOpenApi30(schema: unknown, base = ''): unknown {
     out[keyword] = convertKeyword(keyword, value, base);
   }
   if (typeof out.$ref === 'string' && out.$ref.startsWith(COMPONENT_REF)) out.$ref = `${base}#/$defs/${out.$ref.slice(COMPONENT_REF.length)}`;
-  if (Array.isArray(out.oneOf) && schema.discriminator !== undefined) {
+  const discriminator = (schema.discriminator as { propertyName?: unknown } | undefined)?.propertyName;
+  if (Array.isArray(out.oneOf) && typeof discriminator === 'string') {
     out.anyOf = out.oneOf;
     delete out.oneOf;
+    out.required = [...new Set([...((out.required as string[] | undefined) ?? []), discriminator])];
   }
   closeMergedObject(out);
   return schema.nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;

@@ -56,7 +56,8 @@ test('OpenAPI 3.0 quirks read as Benchling means them: nullable beside $ref, a c
     const extra = spec.violations(spec.component(closed), { id: 'x', colour: 'red' });
     assert.deepEqual(extra, [{ path: '/', message: 'must NOT have unevaluated properties ("colour")' }], closed);
   }
-  assert.deepEqual(spec.violations(spec.component('Picked'), { id: 'x' }), [], 'matching two branches is no error where a discriminator picks');
+  assert.deepEqual(spec.violations(spec.component('Picked'), { id: 'x', type: 'text' }), [], 'matching two branches is no error where a discriminator picks');
+  assert.deepEqual(spec.violations(spec.component('Picked'), { id: 'x' }), [{ path: '/', message: `must have required property 'type' ("type")` }], 'but it needs its property to pick by');
 });
 
 test("Benchling's spec: the canvas write is closed, an export task's answer closed with AsyncTask's fields, a null archiveRecord allowed", () => {

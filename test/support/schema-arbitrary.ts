@@ -88,7 +88,11 @@ class Translator {
     const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
     if (format) return format();
     if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern, 'u'));
-    return text({ minLength: numberOr(schema.minLength, 0), maxLength: Math.min(numberOr(schema.maxLength, 24), 24) });
+    const minLength = numberOr(schema.minLength, 0);
+    const short = text({ minLength, maxLength: Math.min(numberOr(schema.maxLength, 24), 24) });
+    if (typeof schema.maxLength !== 'number') return short;
+    // At the limit too, in code points of any plane: where a parser counts UTF-16 units, it shows.
+    return fc.oneof(short, fc.string({ unit: 'binary', minLength: schema.maxLength, maxLength: schema.maxLength }));
   }
 
   private array(schema: JsonSchema, depth: number): fc.Arbitrary<unknown[]> {
