@@ -192,7 +192,7 @@ describe("BenchlingClient reads every answer Benchling's spec allows", () => {
         if (typeof url === 'string' && url !== '') assert.deepEqual(download, { ok: true, value: url });
         else assert.equal(!download.ok && download.error.code, BenchlingErrorCode.BAD_RESPONSE);
       }),
-      { ...RUNS, numRuns: 150 },
+      RUNS,
     );
   });
 
@@ -250,7 +250,7 @@ describe("BenchlingClient reads every answer Benchling's spec allows", () => {
           const message = (body as { error?: { message?: unknown } }).error?.message;
           if (typeof message === 'string' && message.trim() !== '') assert.ok(!result.ok && result.error.message.includes(message), `${route} ${status}`);
         }),
-        { ...RUNS, numRuns: 60 },
+        { ...RUNS, numRuns: 100 },
       );
     }
   });
