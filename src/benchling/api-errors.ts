@@ -17,8 +17,10 @@ export const BenchlingErrorCode = {
   UNREACHABLE: 'BENCHLING_UNREACHABLE',
   /** No answer within the per-request timeout on every try. */
   TIMEOUT: 'BENCHLING_TIMEOUT',
-  /** A 2xx whose body is not what the API documents. */
+  /** A 2xx whose body is not what the API documents, or lacks what the app cannot do without. */
   BAD_RESPONSE: 'BENCHLING_BAD_RESPONSE',
+  /** 400 to a canvas create or update: the blocks or fields the app sent are not what Benchling accepts. */
+  CANVAS_REJECTED: 'BENCHLING_CANVAS_REJECTED',
   EXPORT_FAILED: 'BENCHLING_EXPORT_FAILED',
   EXPORT_TIMEOUT: 'BENCHLING_EXPORT_TIMEOUT',
   DOWNLOAD_FAILED: 'EXPORT_DOWNLOAD_FAILED',

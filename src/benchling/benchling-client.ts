@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { SecretRedactor } from '../secret/redact.ts';
 import { AccessTokens, type RequestToken } from './access-token.ts';
 import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
@@ -9,8 +9,9 @@ import { BENCHLING_ID_RULE, isBenchlingId, quoteRefusedId } from './benchling-id
 import {
   CanvasSchema,
   EntryEnvelopeSchema,
-  ExportResultSchema,
+  exportDownloadURL,
   ExportStartedSchema,
+  NamedEntrySchema,
   NamedObjectSchema,
   TaskSchema,
   type BenchlingCanvas,
@@ -89,8 +90,6 @@ export interface CanvasCreateBody<B extends CanvasBlockInput = CanvasBlockInput>
 
 export type CanvasUpdateBody<B extends CanvasBlockInput = CanvasBlockInput> = Partial<CanvasCreateBody<B>>;
 
-const NamedEntrySchema = z.looseObject({ entry: NamedObjectSchema });
-
 /**
  * The Benchling REST API as the app uses it (reference/benchling-protocol.md §5). Every call
  * goes to the configured tenant only; the one URL taken from an answer is an export's
@@ -141,7 +140,8 @@ export class BenchlingClient {
   }
 
   async getEntry(entryId: string): Promise<BenchlingEntry> {
-    return (await this.get(`/entries/${segment('entry id', entryId)}`, EntryEnvelopeSchema)).entry;
+    const path = `/entries/${segment('entry id', entryId)}`;
+    return recordOf(entryId, (await this.get(path, EntryEnvelopeSchema)).entry, `GET /api/v2${path}`);
   }
 
   /** `POST /exports` as HTML (a ZIP of the rendered entry and its attachments); the task id. */
@@ -169,12 +169,11 @@ export class BenchlingClient {
   async exportEntryZip(entryId: string, dir: string, options: ExportEntryOptions = {}): Promise<ExportedZip> {
     const taskId = await this.startExport(entryId);
     const task = await this.waitForTask(taskId, options.wait);
-    const result = ExportResultSchema.safeParse(task.response);
-    if (!result.success) throw new BenchlingError(BenchlingErrorCode.BAD_RESPONSE, `Benchling export task ${taskId} succeeded without a downloadURL`, false);
+    const downloadURL = exportDownloadURL(taskId, task);
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${entryId.replace(/[^A-Za-z0-9_-]/g, '_')}.zip`);
     const limit = (key: keyof ExportLimits) => options.limits?.[key] ?? Infinity;
-    const download = await this.downloadToFile(result.data.downloadURL, path, { maxBytes: limit('maxDownloadBytes') });
+    const download = await this.downloadToFile(downloadURL, path, { maxBytes: limit('maxDownloadBytes') });
     try {
       const zipLimits = { maxUncompressedBytes: limit('maxUncompressedBytes'), maxFiles: limit('maxFiles'), maxRatio: limit('maxRatio') };
       const { files, bytes } = await checkZip(path, zipLimits);
@@ -186,14 +185,15 @@ export class BenchlingClient {
   }
 
   /**
-   * The name of an object a note links to, or undefined when Benchling says it does not exist
-   * or the app may not see it (not shared with the app), which must not fail a package.
+   * The name of an object a note links to, or undefined when Benchling says it does not exist,
+   * the app may not see it (not shared with the app), or it has no name: none of which may
+   * fail a package.
    */
   async getLinkedName(kind: LinkedObjectKind, id: string): Promise<string | undefined> {
     // A link whose id is not an id names nothing we could ask about: it stays unnamed.
     if (!isBenchlingId(id)) return undefined;
     try {
-      if (kind === 'entry') return (await this.get(`/entries/${segment('entry id', id)}`, NamedEntrySchema)).entry.name;
+      if (kind === 'entry') return (await this.get(`/entries/${segment('entry id', id)}`, NamedEntrySchema)).entry?.name;
       return (await this.get(`/${LINKED_OBJECT_COLLECTIONS[kind]}/${segment(`${kind} id`, id)}`, NamedObjectSchema)).name;
     } catch (error) {
       const hidden = error instanceof BenchlingError && (error.code === BenchlingErrorCode.NOT_FOUND || error.code === BenchlingErrorCode.FORBIDDEN);
@@ -206,20 +206,46 @@ export class BenchlingClient {
     requireId('app id', body.appId);
     requireId('resource id', body.resourceId);
     // Not repeated after an unclear failure: a second POST would put a second canvas in the entry.
-    return this.transport.call({ method: 'POST', path: '/app-canvases', json: body, authorization: 'bearer', idempotent: false }, CanvasSchema);
+    const call: ApiCall = { method: 'POST', path: '/app-canvases', json: body, authorization: 'bearer', idempotent: false };
+    return canvasWritten(this.transport.call(call, CanvasSchema));
   }
 
   async getCanvas(canvasId: string): Promise<BenchlingCanvas> {
-    return this.get(`/app-canvases/${segment('canvas id', canvasId)}`, CanvasSchema);
+    const path = `/app-canvases/${segment('canvas id', canvasId)}`;
+    return recordOf(canvasId, await this.get(path, CanvasSchema), `GET /api/v2${path}`);
   }
 
   async updateCanvas<B extends CanvasBlockInput>(canvasId: string, body: CanvasUpdateBody<B>): Promise<BenchlingCanvas> {
     const call: ApiCall = { method: 'PATCH', path: `/app-canvases/${segment('canvas id', canvasId)}`, json: body, authorization: 'bearer', idempotent: true };
-    return this.transport.call(call, CanvasSchema);
+    return recordOf(canvasId, await canvasWritten(this.transport.call(call, CanvasSchema)), `PATCH /api/v2${call.path}`);
   }
 
   private get<T>(path: string, schema: ZodType<T>): Promise<T> {
     return this.transport.call({ method: 'GET', path, authorization: 'bearer', idempotent: true }, schema);
+  }
+}
+
+/**
+ * The record read by its id is that id's record. The contract does not promise the answer
+ * repeats the id: an answer without one is taken as the record asked for. An answer naming
+ * another id is refused, since the app would otherwise package, or draw on, the wrong thing.
+ */
+function recordOf<R extends { id?: string | undefined }>(id: string, record: R, what: string): R & { id: string } {
+  if (record.id === undefined || record.id === id) return { ...record, id };
+  throw new BenchlingError(BenchlingErrorCode.BAD_RESPONSE, `Benchling's answer to ${what} describes ${quoteRefusedId(record.id)}, not ${id}`, false);
+}
+
+/**
+ * Benchling answers 400 to a canvas body its contract does not allow, naming the field: the
+ * app drew something it must not, which no retry fixes, so it gets a code of its own.
+ */
+async function canvasWritten(call: Promise<BenchlingCanvas>): Promise<BenchlingCanvas> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof BenchlingError && error.status === 400)) throw error;
+    const message = `${error.message}. The canvas the app drew is not one Benchling accepts: report this with the log line`;
+    throw new BenchlingError(BenchlingErrorCode.CANVAS_REJECTED, message, false, 400);
   }
 }
 

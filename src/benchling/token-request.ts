@@ -9,6 +9,13 @@ export interface ClientCredentials {
 }
 
 /**
+ * Benchling's contract does not promise `expires_in`. A token whose answer states no lifetime
+ * is used for this long, then a new one is fetched; one that expires sooner costs a single
+ * 401, after which the transport fetches a new token at once.
+ */
+export const UNSTATED_TOKEN_LIFETIME_SECONDS = 300;
+
+/**
  * `POST /api/v2/token` with HTTP Basic client credentials (reference §5.1). A 400 or 401 there
  * means the credentials are wrong, which no retry fixes: the error says which settings to
  * check, by name only.
@@ -26,7 +33,7 @@ export function tokenRequester(transport: ApiTransport, credentials: ClientCrede
     if (body.token_type !== undefined && body.token_type.toLowerCase() !== 'bearer') {
       throw new BenchlingError(BenchlingErrorCode.BAD_RESPONSE, `Benchling issued a token of type ${body.token_type}, not Bearer`, false);
     }
-    return { accessToken: body.access_token, expiresInSeconds: body.expires_in };
+    return { accessToken: body.access_token, expiresInSeconds: body.expires_in ?? UNSTATED_TOKEN_LIFETIME_SECONDS };
   };
 }
 

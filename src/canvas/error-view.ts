@@ -42,6 +42,11 @@ const PROBLEMS = {
     cause: 'The app could not read this entry from Benchling.',
     advice: 'Wait a minute, then press **Update package**.',
   },
+  'benchling-answer-unusable': {
+    title: "Benchling's answer could not be used",
+    cause: 'Benchling answered, but without something the app needs to package this entry.',
+    advice: 'Press **Update package** to try again. If it keeps failing, ask an administrator to check the app logs for `BENCHLING_BAD_RESPONSE`.',
+  },
   'registry-unavailable': {
     title: 'The package registry could not be reached',
     cause: 'The app could not read or write the Quilt registry bucket.',

@@ -27,6 +27,9 @@ export const notFound = (kind: string, id: string) =>
 
 export const badRequest = (message: string) => new HttpError(400, message);
 
+/** A 400 naming an id that names nothing, with the `invalidId` Benchling's not-found bodies carry. */
+export const unknownItem = (id: string) => new HttpError(400, `No item with id ${id}.`, benchlingError(`No item with id ${id}.`, 'invalid_request_error', { invalidId: id }));
+
 export const unauthorized = (message: string) => new HttpError(401, message);
 
 export const forbidden = (message: string) => new HttpError(403, message, benchlingError(message, 'permission_error'));
@@ -40,7 +43,17 @@ export function defaultErrorBody(status: number): BenchlingErrorBody {
 
 export const RATE_LIMITED_BODY = benchlingError('Rate limit exceeded.');
 
-/** A 400 whose message names every problem of the body, one `path: message` each. */
+/**
+ * A 400 whose message names every problem of the body, one `path: message` each (the path
+ * dotted: `blocks.0.text`), as Benchling's refusals name the field.
+ */
 export function invalidBody(error: ZodError): HttpError {
-  return badRequest(`Invalid request body: ${error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  return badRequest(`Invalid request body: ${error.issues.flatMap(problems).join('; ')}`);
+}
+
+/** An unknown field is named by its own path, not its object's. */
+function problems(issue: ZodError['issues'][number]): string[] {
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${at([...issue.path, key])}: not a field of this body`);
+  return [`${at(issue.path)}: ${issue.message}`];
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from './benchling-errors.ts';
+import { benchlingError, HttpError } from './benchling-errors.ts';
 
 /** Benchling refuses large bodies; a cap also keeps a runaway test from filling memory. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -27,10 +27,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Only the OAuth token call takes a form, so its refusal has OAuth's error type. */
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const raw = await readBody(req);
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(400, 'Content-Type must be application/x-www-form-urlencoded.');
+    const message = 'Content-Type must be application/x-www-form-urlencoded.';
+    throw new HttpError(400, message, benchlingError(message, 'invalid_request'));
   }
   return new URLSearchParams(raw.toString('utf8'));
 }

@@ -24,6 +24,7 @@ export function problemOf(error: unknown): CanvasProblem {
   if (error instanceof BenchlingError) {
     if (EXPORT_CODES.has(error.code)) return 'export-failed';
     if (CONFIG_CODES.has(error.code)) return 'configuration';
+    if (error.code === BenchlingErrorCode.BAD_RESPONSE) return 'benchling-answer-unusable';
     return 'benchling-unavailable';
   }
   if (error instanceof AppError && /^(storage_|quilt_)/.test(error.code)) return 'registry-unavailable';

@@ -13,8 +13,8 @@ const MAX_DEFERRALS = 2;
 const ATTEMPTS_KEPT = 3;
 
 export interface SettleInput {
-  /** The entry's modifiedAt as Benchling reports it (ISO 8601). */
-  modifiedAt: string;
+  /** The entry's modifiedAt as Benchling reports it (ISO 8601); undefined when it does not: never deferred. */
+  modifiedAt: string | undefined;
   /** When the service received the job's event (ISO 8601). */
   receivedAt: string;
   /** Deliveries of the job so far, this one included. */
@@ -34,7 +34,7 @@ export function settleDelay(input: SettleInput, settle: EntrySettle): number | u
   if (settle.quietMs <= 0 || !deferrable(input.receiveCount, input.maxReceives)) return undefined;
   const received = Date.parse(input.receivedAt);
   if (Number.isFinite(received) && input.now - received >= settle.maxMs) return undefined;
-  const modified = Date.parse(input.modifiedAt);
+  const modified = input.modifiedAt === undefined ? NaN : Date.parse(input.modifiedAt);
   if (!Number.isFinite(modified)) return undefined;
   const quietAt = modified + settle.quietMs;
   return quietAt > input.now ? Math.min(quietAt - input.now, settle.quietMs) : undefined;

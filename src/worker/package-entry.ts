@@ -25,6 +25,7 @@ import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink }
 import { APP_KEYS_PREFIX } from '../storage/app-keys.ts';
 import { AttemptWrites, names } from './attempt-writes.ts';
 import { checkPackageOwner } from './package-owner.ts';
+import { entryLabel, entryPackageName } from './entry-package-name.ts';
 
 /** Names this pipeline writes itself; an export file with one of these names moves under export/. */
 const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
@@ -57,6 +58,7 @@ export interface PackagingEngine {
 
 export interface PackagedEntry {
   name: string;
+  /** '' when Benchling gave the entry none (the package is then named by the entry id). */
   displayId: string;
   /** Undefined in integrated mode: the engine computes it. */
   topHash?: string;
@@ -106,9 +108,10 @@ async function storeDocument(deps: PackagingDeps, place: Place, logicalKey: stri
 async function nameLinks(deps: PackagingDeps, links: ReturnType<typeof entryLinks>): Promise<NamedLink[]> {
   const named: NamedLink[] = [];
   for (const [i, link] of links.entries()) {
-    const lookup = i < MAX_NAMED_LINKS && isLinkedObjectKind(link.type);
-    const name = lookup ? await deps.client.getLinkedName(link.type as never, link.id) : undefined;
-    named.push({ id: link.id, type: link.type, name: name ?? null, web_url: link.webURL ?? null });
+    const { id, type } = link;
+    const lookup = i < MAX_NAMED_LINKS && id !== undefined && type !== undefined && isLinkedObjectKind(type);
+    const name = lookup ? await deps.client.getLinkedName(type, id) : undefined;
+    named.push({ id: id ?? null, type: type ?? null, name: name ?? null, web_url: link.webURL ?? null });
   }
   return named;
 }
@@ -202,7 +205,8 @@ async function settleStaged(deps: PackagingDeps, name: string, topHash: string, 
 
 /**
  * One job: entry → export ZIP (on disk, never whole in memory) → each file streamed to
- * `<prefix>/<displayId>/<path>` (or staged, see placement()) while hashed → entry.json,
+ * `<prefix>/<displayId>/<path>` (or staged, see placement(); entry-package-name.ts says when the
+ * entry id stands in for the display id) while hashed → entry.json,
  * README.md, links.json → the manifest → the pointers. That order is what makes a crash
  * harmless: a pointer is only ever written after everything it names exists, and nothing
  * the current `latest` names is overwritten before a new `latest` names other bytes.
@@ -218,8 +222,9 @@ export async function packageEntry(entryId: string, deps: PackagingDeps): Promis
  * published may name them.
  */
 export async function packageFetchedEntry(entry: BenchlingEntry, deps: PackagingDeps): Promise<PackagedEntry> {
-  const name = `${deps.prefix}/${entry.displayId}`;
+  const name = entryPackageName(deps.prefix, entry);
   validatePackageName(name);
+  const displayId = entry.displayId ?? '';
   const previous = await readPrevious(deps.store, name);
   checkPackageOwner(name, entry, previous);
   const writes = new AttemptWrites(deps.store, name);
@@ -244,19 +249,19 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
       return same ? { ...e, physicalKey: before.physicalKey } : e;
     });
     const files = entries.map((e) => ({ logicalKey: e.logicalKey, size: e.size }));
-    const message = `Benchling entry ${entry.displayId}, modified ${entry.modifiedAt}`;
+    const message = `Benchling entry ${entryLabel(entry)}${entry.modifiedAt === undefined ? '' : `, modified ${entry.modifiedAt}`}`;
     if (deps.engine) {
       const keep = new Set(entries.map((e) => packageDataKey(name, e.logicalKey)));
       // A send that fails may still have reached the engine.
       submitted = true;
       await deps.engine.submit({ name, prefixKey: `${name}/`, keep, commitMessage: message });
-      return { name, displayId: entry.displayId, changed: true, files };
+      return { name, displayId, changed: true, files };
     }
     const manifest: Manifest = { meta: packageMeta({ userMeta: metadata as never, message }), entries };
     const result = await publishPackage(deps.store, { name, manifest });
     await settleStaged(deps, name, result.topHash, manifest, staging);
     deps.log.info({ package: name, topHash: result.topHash, changed: result.changed, files: files.length }, 'package written');
-    return { name, displayId: entry.displayId, topHash: result.topHash, changed: result.changed, files };
+    return { name, displayId, topHash: result.topHash, changed: result.changed, files };
   } catch (error) {
     // A publish that failed may still have written its revision: removeUnnamed keeps what any revision names.
     if (!submitted) await writes.removeUnnamed(deps.log);

@@ -36,9 +36,19 @@ describe('BenchlingClient: entries, linked objects, canvases', () => {
     assert.equal(entry.authors, undefined);
   });
 
-  test('an entry without the required fields is BENCHLING_BAD_RESPONSE naming them', async () => {
-    tenant.failNext(ENTRY, { status: 200, body: { entry: { id: 'etr_1', name: 'x' } } });
-    await assert.rejects(clientFor(tenant).getEntry('etr_1'), appError('BENCHLING_BAD_RESPONSE', /entry\.displayId.*entry\.webURL/));
+  test('an entry with nothing but what the contract promises (nothing) is read, with the id it was asked by', async () => {
+    tenant.failNext(ENTRY, { status: 200, body: { entry: {} } });
+    const entry = await clientFor(tenant).getEntry('etr_1');
+    assert.deepEqual({ ...entry }, { id: 'etr_1' });
+  });
+
+  test('an entry answer with a field of the wrong type, without its entry, or about another entry is BENCHLING_BAD_RESPONSE naming why', async () => {
+    tenant.failNext(ENTRY, { status: 200, body: { entry: { id: 'etr_1', name: 5 } } });
+    await assert.rejects(clientFor(tenant).getEntry('etr_1'), appError('BENCHLING_BAD_RESPONSE', /entry\.name: Invalid input: expected string, received number/));
+    tenant.failNext(ENTRY, { status: 200, body: {} });
+    await assert.rejects(clientFor(tenant).getEntry('etr_1'), appError('BENCHLING_BAD_RESPONSE', /entry: Invalid input: expected object, received undefined/));
+    tenant.failNext(ENTRY, { status: 200, body: { entry: { id: 'etr_2' } } });
+    await assert.rejects(clientFor(tenant).getEntry('etr_1'), appError('BENCHLING_BAD_RESPONSE', /GET \/api\/v2\/entries\/etr_1 describes "etr_2", not etr_1/));
   });
 
   test('an id that is not Benchling\'s id shape is refused before any call, by every method that names one', async () => {
@@ -81,11 +91,11 @@ describe('BenchlingClient: entries, linked objects, canvases', () => {
     const client = clientFor(tenant);
     const blocks = [{ type: 'MARKDOWN', value: '**Packaging…**', id: 'status' }];
     const created = await client.createCanvas({ appId: tenant.appId, featureId: tenant.featureId, resourceId: tenant.demoEntry.id, blocks, enabled: false });
-    assert.match(created.id, /^cnvs_/);
+    assert.match(created.id ?? '', /^cnvs_/);
     assert.equal(created.resourceId, tenant.demoEntry.id);
-    const updated = await client.updateCanvas(created.id, { blocks: [{ type: 'BUTTON', id: 'update-package', text: 'Update' }], enabled: true, data: '{"v":1}' });
+    const updated = await client.updateCanvas(created.id!, { blocks: [{ type: 'BUTTON', id: 'update-package', text: 'Update' }], enabled: true, data: '{"v":1}' });
     assert.equal(updated.enabled, true);
-    const fetched = await client.getCanvas(created.id);
+    const fetched = await client.getCanvas(created.id!);
     assert.deepEqual(fetched.blocks, [{ type: 'BUTTON', id: 'update-package', text: 'Update' }]);
     assert.equal(fetched.data, '{"v":1}');
     assert.deepEqual(

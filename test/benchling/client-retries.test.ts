@@ -90,9 +90,10 @@ describe('BenchlingClient: retries and errors', () => {
     await assert.rejects(clientFor(tenant).getEntry(tenant.demoEntry.id), appError('BENCHLING_FORBIDDEN', /You do not have access\..*share the project/));
   });
 
-  test('a refused request body is BENCHLING_REQUEST_REJECTED with the reason', async () => {
+  test('a refused request is BENCHLING_REQUEST_REJECTED with the reason; a refused canvas write is BENCHLING_CANVAS_REJECTED', async () => {
+    await assert.rejects(clientFor(tenant).startExport('etr_nothere'), appError('BENCHLING_REQUEST_REJECTED', /HTTP 400 .*No item with id etr_nothere/));
     const body = { appId: 'app_other', featureId: tenant.featureId, resourceId: tenant.demoEntry.id, blocks: [] };
-    await assert.rejects(clientFor(tenant).createCanvas(body), appError('BENCHLING_REQUEST_REJECTED', /HTTP 400 .*is not this app/));
+    await assert.rejects(clientFor(tenant).createCanvas(body), appError('BENCHLING_CANVAS_REJECTED', /HTTP 400 .*is not this app/));
   });
 
   test('creating a canvas is not repeated after a 500 (it might exist), but is after a 429', async () => {
@@ -103,7 +104,7 @@ describe('BenchlingClient: retries and errors', () => {
     tenant.failNext(CANVASES, { status: 500 });
     await assert.rejects(client.createCanvas(body), appError('BENCHLING_UNAVAILABLE', /after 1 attempt:/));
     tenant.failNext(CANVASES, { status: 429, headers: { 'x-rate-limit-reset': '2' } });
-    assert.match((await client.createCanvas(body)).id, /^cnvs_/);
+    assert.match((await client.createCanvas(body)).id ?? '', /^cnvs_/);
     assert.equal(tenant.count(CANVASES), 3);
     assert.ok(time.waits.at(-1)! >= 2_000, 'waited out the reset');
   });

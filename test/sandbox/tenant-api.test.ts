@@ -212,8 +212,11 @@ describe('sandbox tenant: exports', () => {
     while (task.status === 'RUNNING');
     const files = await unzip(Buffer.from(await (await fetch(task.response!.downloadURL)).arrayBuffer()));
     assert.deepEqual([...files.keys()].sort(), ['Before.html', 'a.txt']);
-    assert.equal((await api.send('POST', '/exports', { id: 'etr_nothere', format: 'html' })).status, 404);
+    const unknown = await api.send('POST', '/exports', { id: 'etr_nothere', format: 'html' });
+    assert.equal(unknown.status, 400, "Benchling's contract lists 400 as this call's only refusal");
+    assert.equal(((await unknown.json()) as { error: { invalidId: string } }).error.invalidId, 'etr_nothere');
     assert.equal((await api.send('POST', '/exports', { id: entry.id, format: 'docx' })).status, 400);
+    assert.equal((await api.send('POST', '/exports', { id: entry.id, format: 'html', colour: 'red' })).status, 400, 'a closed body');
     assert.equal((await api.get('/tasks/no-such-task')).status, 404);
   });
 });
@@ -269,6 +272,9 @@ describe('sandbox tenant: app canvases', () => {
       ['button without text', { ...base, blocks: [{ type: 'BUTTON', id: 'b' }] }],
       ['nested section', { ...base, blocks: [{ type: 'SECTION', children: [{ type: 'SECTION', children: [] }] }] }],
       ['data over 5 KB', { ...base, data: 'x'.repeat(5000) }],
+      ['a field the contract does not have', { ...base, colour: 'red' }],
+      ['a markdown block with a field it does not have', { ...base, blocks: [{ type: 'MARKDOWN', value: 'x', colour: 'red' }] }],
+      ['a block of no known type', { ...base, blocks: [{ type: 'CAROUSEL', id: 'c' }] }],
     ];
     for (const [why, body] of refusals) {
       assert.equal((await api.send('POST', '/app-canvases', body)).status, 400, why);
@@ -278,8 +284,9 @@ describe('sandbox tenant: app canvases', () => {
     assert.equal((await api.send('PATCH', `/app-canvases/${canvas.id}`, { data: 'y'.repeat(4999) })).status, 200);
     assert.equal((await api.send('PATCH', '/app-canvases/cnvs_nothere', { blocks })).status, 404);
     assert.equal((await api.get('/app-canvases/cnvs_nothere')).status, 404);
+    assert.equal((await api.send('PATCH', `/app-canvases/${canvas.id}`, { appId: tenant.appId })).status, 400, 'an update does not name the app');
     const statuses = tenant.canvasWrites.slice(before).map((w) => w.status);
-    assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 400, 400, 200, 404]);
+    assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 200, 404, 400]);
   });
 
   test('a canvas inserted by a user exists with no blocks until the app patches it', async () => {

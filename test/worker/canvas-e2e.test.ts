@@ -11,6 +11,7 @@ import type { CanvasWrite, SandboxCanvas } from '../../src/sandbox/canvas-store.
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
 import type { WorkerLoop } from '../../src/worker/worker-loop.ts';
+import { benchlingSpec } from '../support/openapi-spec.ts';
 import { openServiceWorld, startWorldWorker, type ServiceWorld } from '../support/service-world.ts';
 
 /**
@@ -302,4 +303,14 @@ describe('every button of every view', () => {
     assert.deepEqual(writesTo(canvas.id).slice(before).map((w) => viewKind(blocksOf(w))), ['updating', 'main']);
     assert.equal(world.sandbox.count('POST /api/v2/exports'), exportsBefore + 1);
   });
+});
+
+test("every canvas body the worker sent in these scenarios is one Benchling's published spec allows", () => {
+  const spec = benchlingSpec();
+  const writes = world.sandbox.canvasWrites;
+  assert.ok(writes.some((w) => w.method === 'POST') && writes.some((w) => w.method === 'PATCH'), 'creates and updates were sent');
+  for (const write of writes) {
+    const schema = spec.component(write.method === 'POST' ? 'AppCanvasCreate' : 'AppCanvasUpdate');
+    assert.deepEqual(spec.violations(schema, write.body), [], `${write.method} ${write.canvasId ?? ''} (${write.status})`);
+  }
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { linkTarget } from '../../src/canvas/link-policy.ts';
 import { plainText } from '../../src/canvas/text.ts';
-import { entryReadme, linksDocument, type EntryForPackage, type NamedLink } from '../../src/worker/entry-documents.ts';
+import { entryLinks, entryMetadata, entryReadme, linksDocument, type EntryForPackage, type NamedLink } from '../../src/worker/entry-documents.ts';
+import { entryPackageName } from '../../src/worker/entry-package-name.ts';
 import { CATALOG_HOST, TENANT_BASE, TENANT_HOST, allowedUrl, anyUrl, refusedUrl } from '../support/link-arbitraries.ts';
 
 const targets = { tenant: TENANT_BASE, catalog: CATALOG_HOST };
@@ -78,4 +79,30 @@ test('links.json: web_url is a followable URL only to the tenant or the catalog;
     }),
     { numRuns: 500 },
   );
+});
+
+test('what Benchling leaves out is absent, not invented: entry.json holds null, README.md names the entry by its id and leaves the lines out', () => {
+  const bare: EntryForPackage = { id: 'etr_Bare01' };
+  assert.equal(entryPackageName('benchling', bare), 'benchling/etr_Bare01', 'no displayId: the package is named by the entry id');
+  assert.equal(entryPackageName('benchling', { ...bare, displayId: '' }), 'benchling/etr_Bare01');
+  assert.equal(entryPackageName('benchling', { ...bare, displayId: 'EXP 1/2' }), 'benchling/etr_Bare01', 'nor one a package name may not hold');
+  assert.equal(entryPackageName('benchling', { ...bare, displayId: 'EXP26000001' }), 'benchling/EXP26000001');
+  const metadata = entryMetadata({ ...bare, creator: {}, schema: {} });
+  assert.deepEqual(
+    { ...metadata, fields: undefined },
+    { entry_id: 'etr_Bare01', display_id: null, name: null, web_url: null, creator: { id: null, name: null, handle: null }, authors: [], created_at: null, modified_at: null, schema: { id: null, name: null }, fields: undefined, review_status: null },
+  );
+  const readme = entryReadme(bare, [], ['entry.html'], targets);
+  assert.ok(readme.startsWith('# etr\\_Bare01\n'), readme);
+  assert.ok(!/- (Entry|Created|Modified):/.test(readme), readme);
+});
+
+test('a hyperlink, which has no id, is kept by its URL; a link with neither id nor URL points nowhere and is left out', () => {
+  const url = `https://${TENANT_HOST}/acme/f/x`;
+  const notes = [{ links: [{ type: 'link', webURL: url }, { type: 'link', webURL: url }, { type: 'link' }, { id: 'bfi_1', type: 'custom_entity' }] }];
+  const links = entryLinks({ id: 'etr_1', days: [{ notes }] });
+  assert.deepEqual(links, [{ type: 'link', webURL: url }, { id: 'bfi_1', type: 'custom_entity' }]);
+  const named: NamedLink[] = [{ id: null, type: 'link', name: null, web_url: url }];
+  assert.deepEqual(JSON.parse(linksDocument(named, targets)).links, [{ id: null, type: 'link', name: null, web_url: url }]);
+  assert.ok(entryReadme(entry(url), named, [], targets).includes(`- ${url.replace(/[!-/:-@[-`{-~]/g, '\\$&')} (link)`));
 });

@@ -1,22 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { invalidBody, notFound } from '../benchling-errors.ts';
+import { invalidBody, notFound, unknownItem } from '../benchling-errors.ts';
 import { buildExportZip, type ExportZip } from '../export-zip.ts';
 import type { TruncationSpec } from '../fault-plan.ts';
 import { readJson } from '../http-io.ts';
 import { json, type Route } from '../route.ts';
 
-const ExportRequest = z.looseObject({ id: z.string().min(1), format: z.enum(['html', 'pdf']).default('pdf') });
+/** Benchling's `ExportItemRequest`: closed, `id` required, `format` pdf by default. */
+export const ExportRequestSchema = z.strictObject({ id: z.string(), format: z.enum(['html', 'pdf']).default('pdf') });
 
 export const startExportRoute: Route = {
   template: 'POST /api/v2/exports',
   auth: true,
   async handle({ req, state }) {
-    const parsed = ExportRequest.safeParse(await readJson(req));
+    const parsed = ExportRequestSchema.safeParse(await readJson(req));
     if (!parsed.success) throw invalidBody(parsed.error);
     const { id, format } = parsed.data;
     const entry = state.entries.get(id);
-    if (!entry) throw notFound('Entry', id);
+    // Benchling's contract for this call lists 400 as its only refusal, so an unknown id is one.
+    if (!entry) throw unknownItem(id);
     const content = { entry, format, attachments: new Map(state.entries.attachments(id)), crafted: state.exports.craftedBody(id) };
     return json(202, { taskId: state.exports.start(content, state.faults.takeExportFailure()) });
   },
