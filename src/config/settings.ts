@@ -3,7 +3,7 @@ import { UsageError } from '../errors/app-error.ts';
 import type { Env } from './env.ts';
 import { byteSize } from './byte-size.ts';
 import { DEFAULT_EXPORT_LIMITS } from './export-limits.ts';
-import { JOB_FAILURE_LIMIT } from '../queue/dead-letter-limits.ts';
+import { JOB_FAILURE_LIMIT } from './dead-letter-limits.ts';
 import type { Profile } from './profile.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

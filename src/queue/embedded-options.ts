@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import { JOB_FAILURE_LIMIT, JOB_RECEIVE_LIMIT } from './dead-letter-limits.ts';
+import { JOB_FAILURE_LIMIT, JOB_RECEIVE_LIMIT } from '../config/dead-letter-limits.ts';
 
 export interface EmbeddedQueueOptions {
   /** A lease neither acked nor retried within this time is delivered again. Default 5 min. */

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Message, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import { AppError } from '../errors/app-error.ts';
-import { JOB_FAILURE_LIMIT } from './dead-letter-limits.ts';
+import { JOB_FAILURE_LIMIT } from '../config/dead-letter-limits.ts';
 import { DedupMemory } from './dedup-memory.ts';
 import { bodyJson, checkJob } from './job-input.ts';
 import type { DeadLetter, EnqueueResult, Lease, NewJob, Queue, QueueDepth } from './queue.ts';

@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { listAcknowledgements } from '../../src/infra/acknowledge.ts';
 import type { SynthResult } from '../../src/infra/synthesize.ts';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { SECRET_ARN, synthStack, testSecret } from './support.ts';
 
 /** One synth of the default stack (new VPC, new bucket, open endpoint, image from the Dockerfile), shared by every assertion. */

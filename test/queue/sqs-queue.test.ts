@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { SqsQueue } from '../../src/queue/sqs-queue.ts';
 import { QueueEmulator } from '../support/queue-fauxqs.ts';
 import { queueContract } from './queue-contract.ts';

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import type { DeadLetter } from '../../src/queue/queue.ts';
 import { SqsQueue } from '../../src/queue/sqs-queue.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { EmbeddedQueue, JOURNAL_FILE } from '../../src/queue/embedded-queue.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { watchAttack, withinAttackBounds } from '../support/attack-watch.ts';

@@ -4,7 +4,8 @@ import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HEARTBEAT_CHECK_SCRIPT, HEARTBEAT_FILE_NAME, HEARTBEAT_STALE_MS, startHeartbeat } from '../../src/worker/heartbeat.ts';
+import { HEARTBEAT_CHECK_SCRIPT, HEARTBEAT_FILE_NAME, HEARTBEAT_STALE_MS } from '../../src/config/worker-health-check.ts';
+import { startHeartbeat } from '../../src/worker/heartbeat.ts';
 
 const made: string[] = [];
 after(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { BenchlingClient } from '../../src/benchling/benchling-client.ts';
 import { RateLimiter } from '../../src/benchling/rate-limiter.ts';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import { SqsQueue } from '../../src/queue/sqs-queue.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';

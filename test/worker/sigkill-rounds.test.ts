@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { JOB_RECEIVE_LIMIT } from '../../src/queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../src/config/dead-letter-limits.ts';
 import { JOURNAL_FILE } from '../../src/queue/embedded-queue.ts';
 import type { JournalEvent } from '../../src/queue/journal-events.ts';
 import { readJournal } from '../../src/queue/journal-file.ts';

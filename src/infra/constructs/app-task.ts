@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRETS_ENV } from '../../secret/fields.ts';
-import { HEARTBEAT_CHECK_SCRIPT } from '../../worker/heartbeat.ts';
+import { HEARTBEAT_CHECK_SCRIPT } from '../../config/worker-health-check.ts';
 import { acknowledge } from '../acknowledge.ts';
 
 /** The port the service listens on inside the container (PORT). */

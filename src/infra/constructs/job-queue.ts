@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { JOB_RECEIVE_LIMIT } from '../../queue/dead-letter-limits.ts';
+import { JOB_RECEIVE_LIMIT } from '../../config/dead-letter-limits.ts';
 
 export interface JobQueueProps {
   /** How long a worker holds a job before SQS hands it out again; default 15 minutes. */
