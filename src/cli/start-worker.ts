@@ -1,11 +1,13 @@
+import type { Job } from '../jobs/job.ts';
 import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
 import type { CliIo } from './io.ts';
 import type { Runtime, RuntimeSettings } from './runtime.ts';
 import { createPackagingHandler } from '../worker/packaging-handler.ts';
+import { jobQueue } from '../worker/job-queue.ts';
 import { WorkerLoop } from '../worker/worker-loop.ts';
 
 /** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
-export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop> {
+export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop<Job>> {
   const { settings } = runtime;
   // From the command's base logger: a child of runtime.log would carry `component` twice.
   const log = runtime.context.log.child({ component: 'worker' }, { level: runtime.log.level });
@@ -26,7 +28,7 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: runtime.queue, log, handle, redactor: runtime.context.redactor });
+  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor });
   worker.start();
   return worker;
 }

@@ -234,11 +234,15 @@ export class EmbeddedQueue implements Queue {
       },
       retry: async (reason, delayMs = 0) => {
         settle();
-        await this.handBack(job.id, token, reason, delayMs, true);
+        await this.handBack(job.id, token, reason, delayMs, 'failed');
       },
       defer: async (reason, delayMs) => {
         settle();
-        await this.handBack(job.id, token, reason, delayMs, false);
+        await this.handBack(job.id, token, reason, delayMs, 'deferred');
+      },
+      deadLetter: async (reason) => {
+        settle();
+        await this.handBack(job.id, token, reason, 0, 'dead');
       },
     };
   }
@@ -252,17 +256,18 @@ export class EmbeddedQueue implements Queue {
   }
 
   /** A failure counts towards maxFailures and dead-letters the job on the last one; a deferral does not. */
-  private async handBack(jobId: string, token: number, reason: string, delayMs: number, failed: boolean): Promise<void> {
+  private async handBack(jobId: string, token: number, reason: string, delayMs: number, outcome: 'failed' | 'deferred' | 'dead'): Promise<void> {
     const job = this.holderJob(jobId, token);
     if (!job) return;
     const now = Date.now();
     const visibleAt = now + Math.max(0, delayMs);
     const failures = job.failures + 1;
-    const event: JournalEvent = !failed
-      ? { t: 'retry', id: jobId, r: reason, v: visibleAt }
-      : failures >= this.settings.maxFailures
-        ? { t: 'dead', id: jobId, r: reason, at: now }
-        : { t: 'retry', id: jobId, r: reason, v: visibleAt, f: failures };
+    const event: JournalEvent =
+      outcome === 'deferred'
+        ? { t: 'retry', id: jobId, r: reason, v: visibleAt }
+        : outcome === 'dead' || failures >= this.settings.maxFailures
+          ? { t: 'dead', id: jobId, r: reason, at: now }
+          : { t: 'retry', id: jobId, r: reason, v: visibleAt, f: failures };
     const written = this.commit([event]);
     this.makeReady(job.groupId);
     await written;

@@ -6,12 +6,12 @@
  */
 export type JobBody = Readonly<Record<string, unknown>>;
 
-export interface NewJob {
+export interface NewJob<Body extends JobBody = JobBody> {
   /** Jobs of one group run one at a time, in order (SQS MessageGroupId = entry id). */
   groupId: string;
   /** A second enqueue with the same key is a duplicate (SQS MessageDeduplicationId = webhook-id). */
   dedupId: string;
-  body: JobBody;
+  body: Body;
   /**
    * Merge into a job of the same group that is still waiting (not leased), instead of
    * adding another. Bursts of edits to one entry then cost one export, not twenty. The
@@ -36,10 +36,10 @@ export interface EnqueueResult {
  * it only guards against a job that never gets to fail because it kills or hangs the process
  * every time, while a crash loop for some other reason must not dead-letter the jobs it cut.
  */
-export interface Lease {
+export interface Lease<Body extends JobBody = JobBody> {
   jobId: string;
   groupId: string;
-  body: JobBody;
+  body: Body;
   /** Deliveries so far, this one included (1 on the first), however the earlier ones ended. */
   receiveCount: number;
   /** The deliveries after which the queue dead-letters the job whatever ended them; undefined when the queue cannot say. */
@@ -54,6 +54,8 @@ export interface Lease {
   retry(reason: string, delayMs?: number): Promise<void>;
   /** Neither done nor failed (the worker defers it): visible again after delayMs; it counts as a delivery only. */
   defer(reason: string, delayMs: number): Promise<void>;
+  /** Can never run (its body is not a job this worker knows): dead-lettered now with the reason, not retried. */
+  deadLetter(reason: string): Promise<void>;
 }
 
 export interface DeadLetter {
@@ -70,11 +72,16 @@ export interface QueueDepth {
   dead: number;
 }
 
-export interface Queue {
+/**
+ * Generic over the body it carries: the two implementations carry JSON objects, and
+ * parsedQueue() (parsed-queue.ts) puts a schema in front of them, so that the service
+ * enqueues and the worker receives typed jobs.
+ */
+export interface Queue<Body extends JobBody = JobBody> {
   /** Resolves only once the job is durable: the service answers 202 after this. */
-  enqueue(job: NewJob): Promise<EnqueueResult>;
+  enqueue(job: NewJob<Body>): Promise<EnqueueResult>;
   /** Up to max leases; waits up to waitMs for the first one. */
-  receive(options?: { max?: number; waitMs?: number }): Promise<Lease[]>;
+  receive(options?: { max?: number; waitMs?: number }): Promise<Lease<Body>[]>;
   depth(): Promise<QueueDepth>;
   deadLetters(): Promise<DeadLetter[]>;
   /** For /health/ready: can this queue take jobs right now? */

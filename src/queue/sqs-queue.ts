@@ -245,6 +245,11 @@ export class SqsQueue implements Queue {
         settle();
         await this.handBack(handle, delayMs);
       },
+      deadLetter: async (reason) => {
+        settle();
+        await this.moveToDeadLetters(message, { jobId, reason, failures, receives });
+        this.failures.forget(jobId);
+      },
     };
   }
 

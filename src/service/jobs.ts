@@ -1,23 +1,7 @@
 import { BENCHLING_ID_RULE, isBenchlingId } from '../benchling/benchling-id.ts';
 import { decodeButtonId } from '../canvas/button-id.ts';
+import type { CanvasJob, EntryJob, Job } from '../jobs/job.ts';
 import type { NewJob } from '../queue/queue.ts';
-
-/** What the worker receives: enough to re-fetch everything from Benchling, nothing more. */
-export type JobBody =
-  | { kind: 'entry'; entryId: string; messageType: string; webhookId: string; receivedAt: string }
-  | {
-      kind: 'canvas';
-      messageType: string;
-      webhookId: string;
-      receivedAt: string;
-      canvasId?: string;
-      resourceId?: string;
-      featureId?: string;
-      buttonId?: string;
-      userId?: string;
-      /** The installation's app id (envelope app.id): creating a canvas needs it. */
-      appId?: string;
-    };
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -35,16 +19,16 @@ export function jobForMessage(
   webhookId: string,
   now: Date,
   appId?: string,
-): NewJob | { invalid: string } {
+): NewJob<Job> | { invalid: string } {
   const messageType = String(message.type);
   const receivedAt = now.toISOString();
   if (category === 'entry') {
     const entryId = text(message.resourceId);
     if (!entryId) return { invalid: `${messageType} has no resourceId` };
-    const body: JobBody = { kind: 'entry', entryId, messageType, webhookId, receivedAt };
+    const body: EntryJob = { kind: 'entry', entryId, messageType, webhookId, receivedAt };
     return { groupId: entryId, dedupId: webhookId, body, coalesce: true };
   }
-  const canvas: JobBody = { kind: 'canvas', messageType, webhookId, receivedAt };
+  const canvas: CanvasJob = { kind: 'canvas', messageType, webhookId, receivedAt };
   for (const key of ['canvasId', 'resourceId', 'featureId', 'buttonId', 'userId'] as const) {
     const value = text(message[key]);
     if (value) canvas[key] = value;

@@ -4,6 +4,7 @@ import { classifyMessage, parseEnvelope } from '../benchling/webhook-envelope.ts
 import type { HeaderMap, VerifyResult } from '../benchling/webhook-signature.ts';
 import { AppError } from '../errors/app-error.ts';
 import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts';
+import type { Job } from '../jobs/job.ts';
 import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../config/http-limits.ts';
 import { clientErrorHandler } from './socket-answers.ts';
@@ -15,6 +16,9 @@ import { ShedLog } from './shed-log.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
+/** Where accepted events go: the service only adds jobs, and asks whether it can. */
+export type JobSink = Pick<Queue<Job>, 'enqueue' | 'check'>;
+
 export interface WebhookVerification {
   verify(headers: HeaderMap, rawBody: Buffer): Promise<VerifyResult>;
 }
@@ -24,7 +28,7 @@ export interface ServiceDeps {
   version: string;
   /** undefined only with `serve --insecure-skip-verify`. */
   verifier: WebhookVerification | undefined;
-  queue: Queue;
+  queue: JobSink;
   /** The API base in use; envelopes naming another base are refused (credentials go only there). */
   apiBase(): string;
   checks: Record<string, ReadinessCheck>;

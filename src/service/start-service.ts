@@ -3,17 +3,16 @@ import { constants } from 'node:fs';
 import type { Logger } from 'pino';
 import { JwksCache, httpFetchJwks, type FetchJwks } from '../benchling/jwks-cache.ts';
 import { WebhookVerifier } from '../benchling/webhook-verifier.ts';
-import type { Queue } from '../queue/queue.ts';
 import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import type { HttpLimits } from '../config/http-limits.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { SecretState } from '../secret/secret-state.ts';
-import { buildServer } from './server.ts';
+import { buildServer, type JobSink } from './server.ts';
 
 export interface ServiceOptions {
   /** Opened (and so validated) by the caller: nothing listens before the secret is known good. */
   secret: SecretState;
-  queue: Queue;
+  queue: JobSink;
   log: Logger;
   version: string;
   host: string;

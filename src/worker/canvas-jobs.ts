@@ -16,7 +16,7 @@ import { parseCanvasState } from '../canvas/state.ts';
 import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
-import type { JobBody } from '../queue/queue.ts';
+import type { CanvasJob } from '../jobs/job.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { bindingOf, thisAppId, type CanvasBinding } from './canvas-binding.ts';
 import { problemOf } from './canvas-problem.ts';
@@ -61,7 +61,7 @@ export class CanvasJobs {
 
   constructor(private readonly options: CanvasJobsOptions) {}
 
-  async handle(body: JobBody, reference?: string): Promise<PackagedEntry | undefined> {
+  async handle(body: CanvasJob, reference?: string): Promise<PackagedEntry | undefined> {
     const jobAppId = text(body.appId);
     if (isBenchlingId(jobAppId)) this.learnedAppId = jobAppId;
     const type = normaliseMessageType(String(body.messageType));
@@ -124,11 +124,11 @@ export class CanvasJobs {
   }
 
   /** This app's id for a job: the job's own (the signed envelope's), else the configured or learned one. */
-  private appIdFor(body?: JobBody): string | undefined {
+  private appIdFor(body?: CanvasJob): string | undefined {
     return thisAppId(text(body?.appId), this.options.appId, this.learnedAppId);
   }
 
-  private async initialized(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
+  private async initialized(body: CanvasJob, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const entryId = text(body.resourceId);
     if (entryId === undefined) {
       this.options.log.warn({ job: body }, 'canvas.initialized without a resourceId: nothing to do');
@@ -138,7 +138,7 @@ export class CanvasJobs {
     return this.packageInto(entryId, binding, reference);
   }
 
-  private async create(body: JobBody, entryId: string): Promise<CanvasBinding | undefined> {
+  private async create(body: CanvasJob, entryId: string): Promise<CanvasBinding | undefined> {
     const appId = this.appIdFor(body);
     if (appId === undefined) {
       this.options.log.error({ entryId }, 'cannot create the canvas: no app id (the job body lacks appId and APP_ID is not set); packaging only');
@@ -161,7 +161,7 @@ export class CanvasJobs {
     return undefined;
   }
 
-  private async created(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
+  private async created(body: CanvasJob, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const canvasId = text(body.canvasId);
     if (canvasId === undefined) {
       this.options.log.warn({ job: body }, 'canvas.created without a canvasId: nothing to do');
@@ -180,7 +180,7 @@ export class CanvasJobs {
     return this.packageInto(binding.entryId, binding, reference);
   }
 
-  private async interacted(body: JobBody, reference: string | undefined): Promise<PackagedEntry | undefined> {
+  private async interacted(body: CanvasJob, reference: string | undefined): Promise<PackagedEntry | undefined> {
     const canvasId = text(body.canvasId);
     if (canvasId === undefined) {
       this.options.log.warn({ job: body }, 'canvas.userInteracted without a canvas: ignored');

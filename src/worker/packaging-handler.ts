@@ -5,7 +5,7 @@ import { Refusal } from '../errors/refusal.ts';
 import type { ExportLimits } from '../config/export-limits.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../secret/redact.ts';
-import type { JobBody } from '../queue/queue.ts';
+import type { Job } from '../jobs/job.ts';
 import type { SecretState } from '../secret/secret-state.ts';
 import type { WaitForTaskOptions } from '../benchling/task-polling.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
@@ -19,6 +19,7 @@ import { LinkedPackageIndex } from './linked-index.ts';
 import { EntryJobs } from './entry-jobs.ts';
 import type { EntrySettle } from './entry-settle.ts';
 import { packageEntry, packageFetchedEntry, type PackagedEntry, type PackagingEngine } from './package-entry.ts';
+import { dispatchJobs } from './job-dispatch.ts';
 import type { JobHandler } from './worker-loop.ts';
 
 export interface PackagingHandlerOptions {
@@ -51,7 +52,7 @@ export interface PackagingHandlerOptions {
   /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
   redactor?: SecretRedactor | undefined;
   /** Called after a package is written. */
-  onPackaged?: (result: PackagedEntry, job: JobBody) => Promise<void>;
+  onPackaged?: (result: PackagedEntry, job: Job) => Promise<void>;
 }
 
 async function engineFor(options: PackagingHandlerOptions): Promise<PackagingEngine | undefined> {
@@ -68,7 +69,7 @@ async function engineFor(options: PackagingHandlerOptions): Promise<PackagingEng
  * The worker's job handler: entry jobs package the entry they name; canvas jobs also draw the
  * canvas around it (see canvas-jobs.ts).
  */
-export async function createPackagingHandler(options: PackagingHandlerOptions): Promise<JobHandler> {
+export async function createPackagingHandler(options: PackagingHandlerOptions): Promise<JobHandler<Job>> {
   let client: BenchlingClient | undefined;
   // A rotated secret (new client secret, tenant) gets a new client; the rate budget stays shared.
   options.secret.follow((secret) => {
@@ -102,29 +103,25 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     settle: options.entrySettle,
     log: options.log,
   });
-  return async (body, lease) => {
-    if (body.kind === 'entry') {
-      if (typeof body.entryId !== 'string') {
-        options.log.warn({ job: body }, 'entry job without an entry id: dropped');
-        return;
-      }
-      const entryId = body.entryId;
-      const job = { entryId, receivedAt: String(body.receivedAt), receiveCount: lease.receiveCount, maxReceives: lease.maxReceives };
-      const outcome = await entries.handle(job).catch(async (error: unknown) => {
+  return dispatchJobs({
+    async entry(job, lease) {
+      const { entryId } = job;
+      const outcome = await entries.handle({ entryId, receivedAt: job.receivedAt, receiveCount: lease.receiveCount, maxReceives: lease.maxReceives }).catch(async (error: unknown) => {
         // Canvas jobs show their own failures; a refused entry job is never retried, so its canvases are told now.
         if (error instanceof Refusal) await canvas.showRefusal(entryId, error, lease.jobId);
         throw error;
       });
       if (outcome.kind === 'deferred') return outcome.deferral;
       if (outcome.kind === 'packaged') {
-        await canvas.redraw(body.entryId, outcome.result);
-        await options.onPackaged?.(outcome.result, body);
+        await canvas.redraw(entryId, outcome.result);
+        await options.onPackaged?.(outcome.result, job);
       }
-      return;
-    }
-    const result = await canvas.handle(body, lease?.jobId);
-    if (result !== undefined) await options.onPackaged?.(result, body);
-  };
+    },
+    async canvas(job, lease) {
+      const result = await canvas.handle(job, lease.jobId);
+      if (result !== undefined) await options.onPackaged?.(result, job);
+    },
+  });
 }
 
 /** Links name the bucket; a local registry has none, so its directory stands in. */

@@ -8,11 +8,11 @@ export interface Deferral {
   reason: string;
 }
 
-export type JobHandler = (body: JobBody, lease: Lease) => Promise<Deferral | void>;
+export type JobHandler<Body extends JobBody = JobBody> = (body: Body, lease: Lease<Body>) => Promise<Deferral | void>;
 
-export interface WorkerLoopOptions {
-  queue: Queue;
-  handle: JobHandler;
+export interface WorkerLoopOptions<Body extends JobBody = JobBody> {
+  queue: Queue<Body>;
+  handle: JobHandler<Body>;
   log: Logger;
   /**
    * Scrubs credentials out of a failure's text before the queue keeps it: the journal and the
@@ -37,11 +37,11 @@ export interface WorkerLoopOptions {
  * Refusal) is settled at once instead. A handler may also defer its job (hand it back for a
  * moment without a failure: see EntryJobs).
  */
-export class WorkerLoop {
+export class WorkerLoop<Body extends JobBody = JobBody> {
   private running = false;
   private readonly loops: Promise<void>[] = [];
 
-  constructor(private readonly options: WorkerLoopOptions) {}
+  constructor(private readonly options: WorkerLoopOptions<Body>) {}
 
   get isRunning(): boolean {
     return this.running;
@@ -60,7 +60,7 @@ export class WorkerLoop {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      let leases: Lease[];
+      let leases: Lease<Body>[];
       try {
         // One lease per loop at a time: a lease counts as a delivery, so jobs leased in a batch
         // but still waiting behind the running one would each lose a receive to a crash (and be
@@ -76,7 +76,7 @@ export class WorkerLoop {
     }
   }
 
-  private async run(lease: Lease): Promise<void> {
+  private async run(lease: Lease<Body>): Promise<void> {
     const log = this.options.log.child({ job: lease.jobId, group: lease.groupId, receive: lease.receiveCount });
     let failure: unknown;
     let deferral: Deferral | void = undefined;
@@ -111,7 +111,7 @@ export class WorkerLoop {
   }
 
   /** Hands the job back after a delay that doubles with each failure; the queue dead-letters it on the last. */
-  private async fail(lease: Lease, log: Logger, failure: unknown): Promise<void> {
+  private async fail(lease: Lease<Body>, log: Logger, failure: unknown): Promise<void> {
     const reason = this.scrub(failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure));
     const base = this.options.retryBaseMs ?? 5000;
     const delay = Math.min(base * 2 ** lease.failures, this.options.retryMaxMs ?? 300_000);

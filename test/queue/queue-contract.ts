@@ -114,6 +114,20 @@ export function queueContract(harness: QueueHarness): void {
         await next.ack();
       }));
 
+    test('a job that can never run is dead-lettered at its first delivery, with the reason, and its group moves on', () =>
+      withQueue({ maxFailures: 3 }, async (queue) => {
+        const misfit = await queue.enqueue({ groupId: 'etr_M', dedupId: 'm1', body: { kind: 'unheard-of' } });
+        await queue.enqueue({ groupId: 'etr_M', dedupId: 'm2', body: { n: 2 } });
+        const lease = await receiveOne(queue);
+        await lease.deadLetter('job_schema: kind: not a job kind');
+        const next = await receiveOne(queue);
+        assert.deepEqual(next.body, { n: 2 });
+        const dead = await queue.deadLetters();
+        assert.deepEqual(dead.map((d) => [d.jobId, d.body, d.receiveCount]), [[misfit.jobId, { kind: 'unheard-of' }, 1]]);
+        assert.match(dead[0]!.reason, /job_schema: kind: not a job kind/);
+        await next.ack();
+      }));
+
     test('deliveries cut short (the lease expired) and deferrals are not failures: only failures reach the failure limit', () =>
       withQueue({ maxFailures: 2, visibilityTimeoutMs: short }, async (queue) => {
         const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'cut', body: {} });

@@ -1,3 +1,4 @@
+import type { Job } from '../../src/jobs/job.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ import { openServiceWorld, startWorldWorker, type ServiceWorld } from '../suppor
 
 let world: ServiceWorld;
 let store: ObjectStore;
-let worker: WorkerLoop;
+let worker: WorkerLoop<Job>;
 const workerLogs: string[] = [];
 
 before(async () => {

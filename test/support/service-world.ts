@@ -11,6 +11,8 @@ import { SecretState, type SecretLoader } from '../../src/secret/secret-state.ts
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { createPackagingHandler, type PackagingHandlerOptions } from '../../src/worker/packaging-handler.ts';
+import type { Job } from '../../src/jobs/job.ts';
+import { jobQueue } from '../../src/worker/job-queue.ts';
 import { WorkerLoop } from '../../src/worker/worker-loop.ts';
 import { captured } from './leak-guard.ts';
 import { QUICK_EXPORT_POLLS } from './quick-export-polls.ts';
@@ -91,7 +93,7 @@ export async function startWorldWorker(
   store: ObjectStore,
   lines: string[],
   extra: Partial<PackagingHandlerOptions> = {},
-): Promise<WorkerLoop> {
+): Promise<WorkerLoop<Job>> {
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) }, redactor: new SecretRedactor() });
   const handle = await createPackagingHandler({
     secret: world.secret,
@@ -106,7 +108,7 @@ export async function startWorldWorker(
     taskWait: QUICK_EXPORT_POLLS,
     ...extra,
   });
-  const worker = new WorkerLoop({ queue: world.queue, handle, log, retryBaseMs: 100, retryMaxMs: 200, receiveWaitMs: 20 });
+  const worker = new WorkerLoop({ queue: jobQueue(world.queue, log), handle, log, retryBaseMs: 100, retryMaxMs: 200, receiveWaitMs: 20 });
   worker.start();
   return worker;
 }

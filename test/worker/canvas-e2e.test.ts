@@ -1,3 +1,4 @@
+import type { Job } from '../../src/jobs/job.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const CATALOG = 'catalog.example.com';
 
 let world: ServiceWorld;
 let store: ObjectStore;
-let worker: WorkerLoop;
+let worker: WorkerLoop<Job>;
 const workerLogs: string[] = [];
 
 const jobsFailed = () => workerLogs.filter((line) => line.includes('"msg":"job failed; it will be retried"')).length;

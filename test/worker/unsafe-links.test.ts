@@ -1,3 +1,4 @@
+import type { Job } from '../../src/jobs/job.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,7 +21,7 @@ import { openServiceWorld, startWorldWorker, type ServiceWorld } from '../suppor
 const CATALOG = 'catalog.example.com';
 let world: ServiceWorld;
 let store: ObjectStore;
-let worker: WorkerLoop;
+let worker: WorkerLoop<Job>;
 const logs: string[] = [];
 
 before(async () => {
