@@ -135,7 +135,8 @@ export function buildServer(deps: ServiceDeps) {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
 
   const ignoredEvents = deps.ignoredEvents ?? new IgnoredEvents(log);
-  const handler = (request: FastifyRequest, reply: FastifyReply) => handleWebhook({ ...deps, ignoredEvents }, request, reply);
+  const webhookDeps = { ...deps, ignoredEvents };
+  const handler = (request: FastifyRequest, reply: FastifyReply) => handleWebhook(webhookDeps, request, reply);
   for (const suffix of SUFFIXES) {
     app.post(suffix || '/', handler);
     app.post(`/:stage${suffix}`, handler);
