@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { benchlingIdSchema } from './benchling-id.ts';
+import { isV3MessageType, parseV3Envelope, V3_ENTRY_TYPES, V3MessageType, type EntryCreatedV3Message } from './webhook-envelope-v3.ts';
 
 /**
  * The webhook envelope and the message types this service handles
@@ -19,11 +20,16 @@ export const MessageType = {
   entryCreated: 'v2.entry.created',
   entryUpdatedFields: 'v2.entry.updated.fields',
   entryUpdatedReviewRecord: 'v2.entry.updated.reviewRecord',
+  /** Packaged as v2.entry.created is; its envelope is v3's (webhook-envelope-v3.ts). */
+  entryCreatedV3: V3MessageType.entryCreated,
 } as const;
 
 export const LIFECYCLE_PREFIX = 'v2.app.';
 export const CANVAS_TYPES = [MessageType.canvasInitialized, MessageType.canvasCreated, MessageType.canvasUserInteracted] as const;
 export const ENTRY_TYPES = [MessageType.entryCreated, MessageType.entryUpdatedFields, MessageType.entryUpdatedReviewRecord] as const;
+
+/** Every entry event the worker packages on, of either webhook version. */
+export const PACKAGED_ENTRY_TYPES = [...ENTRY_TYPES, ...V3_ENTRY_TYPES] as const;
 
 export type CanvasType = (typeof CANVAS_TYPES)[number];
 export type EntryType = (typeof ENTRY_TYPES)[number];
@@ -44,7 +50,7 @@ export function classifyMessage(type: string): MessageCategory {
   const normalised = normaliseMessageType(type);
   if (normalised.startsWith(LIFECYCLE_PREFIX)) return 'lifecycle';
   if (isOneOf(CANVAS_TYPES, normalised)) return 'canvas';
-  if (isOneOf(ENTRY_TYPES, normalised)) return 'entry';
+  if (isOneOf(PACKAGED_ENTRY_TYPES, normalised)) return 'entry';
   return 'unknown';
 }
 
@@ -117,6 +123,7 @@ export type CanvasCreatedMessage = z.infer<typeof canvasCreatedSchema>;
 export type CanvasUserInteractedMessage = z.infer<typeof canvasUserInteractedSchema>;
 export type CanvasMessage = CanvasInitializedMessage | CanvasCreatedMessage | CanvasUserInteractedMessage;
 export type EntryEventMessage = z.infer<typeof entryEventSchema>;
+export type { EntryCreatedV3Message };
 type AnyMessage = z.infer<typeof anyMessageSchema>;
 
 /**
@@ -127,9 +134,21 @@ export type WebhookMessage =
   | (AnyMessage & { category: 'lifecycle' })
   | (CanvasMessage & { category: 'canvas' })
   | (EntryEventMessage & { category: 'entry' })
+  | (EntryCreatedV3Message & { category: 'entry' })
   | (AnyMessage & { category: 'unknown' });
 
-export type WebhookEnvelope = Omit<z.infer<typeof envelopeSchema>, 'message'> & { message: WebhookMessage };
+type V2Envelope = z.infer<typeof envelopeSchema>;
+
+/**
+ * A v2 or a v3 envelope: v3's has no `channel`, and its app definition id may be null
+ * (webhook-envelope-v3.ts). `webhookVersion` says which one came.
+ */
+export type WebhookEnvelope = Omit<V2Envelope, 'message' | 'channel' | 'appDefinition'> & {
+  webhookVersion: 'v2' | 'v3';
+  channel?: string;
+  appDefinition: { id: string | null; versionNumber?: string | undefined };
+  message: WebhookMessage;
+};
 
 export type ParsedEnvelope = { ok: true; envelope: WebhookEnvelope } | { ok: false; message: string };
 type ParsedMessage = { ok: true; message: WebhookMessage } | { ok: false; message: string };
@@ -175,13 +194,36 @@ function parseJson(rawBody: Buffer): { ok: true; value: unknown } | { ok: false 
   }
 }
 
+/**
+ * Both webhook versions send `version: "0"`; the message type tells them apart. A body with
+ * no type to go by is taken for v3 when it has no `channel` either (every v2 envelope has
+ * one), so its refusal names what v3 misses rather than v2's channel.
+ */
+function isV3Body(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = (value as { message?: unknown }).message;
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? isV3MessageType(type) : !('channel' in value);
+}
+
+/** A v3 message is held to v3's envelope (webhook-envelope-v3.ts), every other body to v2's. */
+function parseV3(value: unknown): ParsedEnvelope {
+  const parsed = parseV3Envelope(value);
+  if (!parsed.ok) return parsed;
+  const { envelope } = parsed;
+  const category = classifyMessage(envelope.message.type);
+  const message = (category === 'entry' ? { ...envelope.message, category } : { ...envelope.message, category: 'unknown' }) as WebhookMessage;
+  return { ok: true, envelope: { ...envelope, webhookVersion: 'v3', message } };
+}
+
 /** Never throws and never quotes the body in its message (the body may hold user data). */
 export function parseEnvelope(rawBody: Buffer): ParsedEnvelope {
   const json = parseJson(rawBody);
   if (!json.ok) return { ok: false, message: 'The body is not JSON' };
+  if (isV3Body(json.value)) return parseV3(json.value);
   const base = envelopeSchema.safeParse(json.value);
   if (!base.success) return { ok: false, message: describeIssues('Not a Benchling webhook envelope', base.error) };
   const message = parseMessage(base.data.message);
   if (!message.ok) return message;
-  return { ok: true, envelope: { ...base.data, message: message.message } };
+  return { ok: true, envelope: { ...base.data, webhookVersion: 'v2', message: message.message } };
 }

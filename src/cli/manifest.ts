@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { appManifest } from '../canvas/manifest.ts';
+import { appManifest, WEBHOOK_VERSIONS, type WebhookVersion } from '../canvas/manifest.ts';
+import { UsageError } from '../errors/app-error.ts';
 import type { ManifestOptions } from './commands/manifest.ts';
 import { println, type CliIo } from './io.ts';
 import { VERSION } from './version.ts';
@@ -10,7 +11,7 @@ export const APP_DESCRIPTION = 'Packages Benchling notebook entries as Quilt pac
 
 /** `manifest`: the Benchling app manifest, to upload in the Developer Console. Offline. */
 export async function manifest(options: ManifestOptions, io: CliIo): Promise<number> {
-  const yaml = appManifest({ name: APP_NAME, version: VERSION, description: APP_DESCRIPTION });
+  const yaml = appManifest({ name: APP_NAME, version: VERSION, description: APP_DESCRIPTION }, webhookVersion(options.webhookVersion));
   if (options.out === undefined) {
     io.stdout.write(yaml);
     return 0;
@@ -19,4 +20,10 @@ export async function manifest(options: ManifestOptions, io: CliIo): Promise<num
   await writeFile(path, yaml, 'utf8');
   println(io.stderr, `wrote ${path}`);
   return 0;
+}
+
+function webhookVersion(value: string | undefined): WebhookVersion {
+  if (value === undefined) return 'v2';
+  if ((WEBHOOK_VERSIONS as readonly string[]).includes(value)) return value as WebhookVersion;
+  throw new UsageError('WEBHOOK_VERSION_INVALID', `--webhook-version must be ${WEBHOOK_VERSIONS.join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}`);
 }

@@ -71,6 +71,29 @@ export interface WebhookEnvelope<M extends WebhookMessage = WebhookMessage> {
   message: M;
 }
 
+/**
+ * A v3 event message (Benchling's v3 `V3EventBase`): thin like v2's, with the resource
+ * type's `stability` and no `schema` or `excludedProperties`.
+ */
+export interface V3EventMessage<T extends string = string> {
+  id: string;
+  type: T;
+  createdAt: string;
+  resourceId: string;
+  stability: 'stable' | 'beta';
+  deprecated: boolean;
+}
+
+/** A v3 envelope (`WebhookEnvelopeBaseV0`): v2's without `channel`. */
+export interface WebhookEnvelopeV3<M extends V3EventMessage = V3EventMessage> {
+  version: '0';
+  baseURL: string;
+  tenantId: string;
+  app: { id: string };
+  appDefinition: { id: string | null; versionNumber: string };
+  message: M;
+}
+
 export interface EnvelopeContext {
   baseURL: string;
   tenantId: string;
@@ -124,6 +147,29 @@ export class EnvelopeFactory {
 
   appInstalled(): WebhookEnvelope<AppInstalledMessage> {
     return this.wrap('app_signals', { type: 'v2.app.installed', deprecated: false });
+  }
+
+  /** What Benchling sends an app subscribed to v3.entry.created. */
+  entryCreatedV3(entryId: string): WebhookEnvelopeV3<V3EventMessage<'v3.entry.created'>> {
+    return this.v3Event('v3.entry.created', entryId);
+  }
+
+  /**
+   * Any v3 event, as Benchling's v3 spec declares them (`v3.dnaSequence.created`,
+   * `v3.project.updated`, …): the app packages only v3.entry.created and ignores the rest.
+   * `extra` adds what a type carries beyond the base, such as an update's `properties`.
+   */
+  v3Event<T extends string>(type: T, resourceId: string, extra: Record<string, unknown> = {}): WebhookEnvelopeV3<V3EventMessage<T>> {
+    const c = this.context;
+    const message = { id: benchlingId('evt', 12), type, createdAt: new Date().toISOString(), resourceId, stability: 'stable' as const, deprecated: false, ...extra };
+    return {
+      version: '0',
+      baseURL: c.baseURL,
+      tenantId: c.tenantId,
+      app: { id: c.appId },
+      appDefinition: { id: c.appDefinitionId, versionNumber: c.versionNumber },
+      message,
+    };
   }
 
   private entryEvent(entryId: string) {

@@ -26,8 +26,10 @@ export type {
   EntryEventMessage,
   EntryFieldsUpdatedMessage,
   EnvelopeFactory,
+  V3EventMessage,
   WebhookChannel,
   WebhookEnvelope,
+  WebhookEnvelopeV3,
   WebhookMessage,
 } from './envelopes.ts';
 export type { ExportTiming, TaskView } from './export-tasks.ts';

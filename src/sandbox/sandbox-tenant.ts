@@ -7,7 +7,7 @@ import { seedDemoEntry } from './demo-entry.ts';
 import { createDispatcher } from './dispatcher.ts';
 import type { EntryInput, LinkedObject, LinkedObjectKind, SandboxEntry } from './entry-model.ts';
 import { EntryStore } from './entry-store.ts';
-import { EnvelopeFactory, type WebhookEnvelope } from './envelopes.ts';
+import { EnvelopeFactory, type WebhookEnvelope, type WebhookEnvelopeV3 } from './envelopes.ts';
 import { ExportTasks, type ExportTiming } from './export-tasks.ts';
 import type { CraftedExport } from './export-zip.ts';
 import { FaultPlan, type FailureSpec, type TruncationSpec } from './fault-plan.ts';
@@ -247,8 +247,8 @@ export class SandboxTenant {
     return signWebhook(this.keyring, body, options);
   }
 
-  /** POSTs the envelope (or a raw body, sent as is) signed as Benchling would. */
-  sendWebhook(targetUrl: string, envelope: WebhookEnvelope | string | Buffer, options: SendWebhookOptions = {}): Promise<WebhookDelivery> {
+  /** POSTs the envelope, v2 or v3 (or a raw body, sent as is), signed as Benchling would. */
+  sendWebhook(targetUrl: string, envelope: WebhookEnvelope | WebhookEnvelopeV3 | string | Buffer, options: SendWebhookOptions = {}): Promise<WebhookDelivery> {
     const { headers, ...signOptions } = options;
     const body = typeof envelope === 'string' || Buffer.isBuffer(envelope) ? envelope : JSON.stringify(envelope);
     return postWebhook(targetUrl, body, this.signWebhook(body, signOptions), headers);

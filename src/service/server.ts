@@ -7,6 +7,7 @@ import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts
 import type { Job } from '../jobs/job.ts';
 import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../config/http-limits.ts';
+import { IgnoredEvents } from './ignored-events.ts';
 import { clientErrorHandler } from './socket-answers.ts';
 import { capConnections } from './connection-cap.ts';
 import { jobForMessage } from './jobs.ts';
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   /** Default DEFAULT_HTTP_LIMITS. */
   http?: HttpLimits;
   now?: () => Date;
+  /** Where ignored types are counted and logged once each; default one for this server. */
+  ignoredEvents?: IgnoredEvents;
 }
 
 const SUFFIXES = ['', '/lifecycle', '/canvas', '/event'];
@@ -51,7 +54,7 @@ function sameBase(a: unknown, b: string): boolean {
  * Benchling gets a fast, exact answer: verify first, then parse, then check the tenant,
  * then queue durably — and only then 202. A path suffix is a hint; the message type decides.
  */
-async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply) {
+async function handleWebhook(deps: ServiceDeps & { ignoredEvents: IgnoredEvents }, request: FastifyRequest, reply: FastifyReply) {
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (deps.verifier) {
     let verdict: VerifyResult;
@@ -78,7 +81,10 @@ async function handleWebhook(deps: ServiceDeps, request: FastifyRequest, reply: 
   const message = envelope.message as Record<string, unknown> & { type: string };
   const category = classifyMessage(message.type);
   if (category === 'lifecycle') return reply.code(200).send({ status: 'ok' });
-  if (category === 'unknown') return reply.code(200).send({ status: 'ignored' });
+  if (category === 'unknown') {
+    deps.ignoredEvents.record(message.type);
+    return reply.code(200).send({ status: 'ignored' });
+  }
   const webhookId = String(request.headers['webhook-id'] ?? `unsigned-${request.id}`);
   const job = jobForMessage(category, message, webhookId, (deps.now ?? (() => new Date()))(), (envelope.app as { id?: string } | undefined)?.id);
   if ('invalid' in job) return reply.code(400).send({ error: 'bad_request', message: job.invalid });
@@ -132,7 +138,9 @@ export function buildServer(deps: ServiceDeps) {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
 
-  const handler = (request: FastifyRequest, reply: FastifyReply) => handleWebhook(deps, request, reply);
+  const ignoredEvents = deps.ignoredEvents ?? new IgnoredEvents(log);
+  const webhookDeps = { ...deps, ignoredEvents };
+  const handler = (request: FastifyRequest, reply: FastifyReply) => handleWebhook(webhookDeps, request, reply);
   for (const suffix of SUFFIXES) {
     app.post(suffix || '/', handler);
     app.post(`/:stage${suffix}`, handler);
@@ -140,7 +148,8 @@ export function buildServer(deps: ServiceDeps) {
   const health = async () => ({ status: 'ok', version: deps.version });
   const ready = async (_request: FastifyRequest, reply: FastifyReply) => {
     const { ready: ok, checks } = await runChecks(deps.checks);
-    return reply.code(ok ? 200 : 503).send(ok ? { status: 'ready', checks } : { status: 'not_ready', checks });
+    // Ignored deliveries are no failure, but a count that grows shows subscriptions doing nothing.
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks, ignoredEvents: ignoredEvents.counted() });
   };
   for (const prefix of ['', '/:stage']) {
     app.get(`${prefix}/health`, { logLevel: 'warn' }, health);

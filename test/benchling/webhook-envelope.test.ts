@@ -96,7 +96,9 @@ test('classifyMessage sorts every handled type and leaves the rest unknown', () 
     'v2.entry.updated.reviewRecord': 'entry',
     'v2.entry.updated.assignees': 'unknown',
     'v0.app.activateRequested': 'unknown',
-    'v3.entry.created': 'unknown',
+    'v3.entry.created': 'entry',
+    'v3.entry.updated': 'unknown',
+    'v3.dnaSequence.created': 'unknown',
     'v2.request.created': 'unknown',
     '': 'unknown',
   };

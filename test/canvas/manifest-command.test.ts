@@ -32,3 +32,20 @@ test('`manifest --out FILE` writes the same YAML to the file', async () => {
   assert.equal(run.stdout, '');
   assert.equal(await readFile(out, 'utf8'), (await runCli(['manifest'], {})).stdout);
 });
+
+test('`manifest --webhook-version v3` subscribes to v3.entry.created instead of v2.entry.created', async () => {
+  const run = await runCli(['manifest', '--webhook-version', 'v3'], {});
+  assert.equal(run.code, 0, run.stderr);
+  const types = (parse(run.stdout) as ParsedManifest).subscriptions.messages.map((m) => m.type);
+  assert.ok(types.includes('v3.entry.created') && !types.includes('v2.entry.created'), types.join(', '));
+  assert.ok(types.includes('v2.entry.updated.fields') && types.includes('v2.canvas.userInteracted'), types.join(', '));
+  assert.equal((await runCli(['manifest', '--webhook-version', 'v2'], {})).stdout, (await runCli(['manifest'], {})).stdout, 'v2 is the default');
+});
+
+test('`manifest --webhook-version` of anything else is a usage error naming the choices', async () => {
+  const run = await runCli(['manifest', '--webhook-version', 'v4'], {});
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /WEBHOOK_VERSION_INVALID/);
+  assert.match(run.stderr, /--webhook-version must be v2 or v3, not "v4"/);
+});

@@ -127,3 +127,18 @@ test('the parsed document is cached under the YAML text it came from', async () 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('OpenAPI 3.1: a webhooks block gives each event its request schema, and a type list is generated as each of its types', () => {
+  const spec = new OpenApiSpec({
+    paths: {},
+    components: { schemas: { Event: { type: 'object', required: ['id'], properties: { id: { type: ['null', 'string'] } } } } },
+    webhooks: { 'v3.thing.created': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Event' } } } } } } },
+  });
+  const schema = spec.webhooks.get('v3.thing.created');
+  assert.ok(schema);
+  assert.deepEqual(spec.violations(schema, { id: null }), []);
+  assert.deepEqual(paths(spec.violations(schema, { id: 5 })), ['/id']);
+  const ids = fc.sample(schemaArbitrary(schema, { resolve: (s) => spec.resolve(s) }), { numRuns: 100, seed: SEED }).map((v) => (v as { id: unknown }).id);
+  assert.ok(ids.includes(null) && ids.some((id) => typeof id === 'string'), 'both listed types come up');
+  for (const id of ids) assert.ok(id === null || typeof id === 'string');
+});

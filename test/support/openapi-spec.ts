@@ -15,6 +15,8 @@ import { fromOpenApi30, isSchemaObject, type JsonSchema } from './openapi-schema
  */
 
 export const BENCHLING_V2_SPEC = new URL('../fixtures/benchling-openapi.yaml', import.meta.url);
+/** Benchling's v3 API (OpenAPI 3.1), whose `webhooks:` block declares the v3 app webhooks. */
+export const BENCHLING_V3_SPEC = new URL('../fixtures/benchling-v3-openapi.yaml', import.meta.url);
 
 /** Where an instance breaks the schema: a JSON pointer into the instance, and what is wrong there. */
 export interface SpecViolation {
@@ -43,13 +45,22 @@ export class OpenApiSpec {
   /** Every component schema, as JSON Schema 2020-12 (openapi-schema.ts), by name. */
   readonly defs: Readonly<Record<string, JsonSchema>>;
   readonly operations: readonly SpecOperation[];
+  /** The request body's schema of each webhook the document declares (OpenAPI 3.1 `webhooks:`), by event type. */
+  readonly webhooks: ReadonlyMap<string, JsonSchema>;
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<JsonSchema, ValidateFunction>();
 
   constructor(document: unknown) {
-    const doc = document as { components: { schemas: Record<string, unknown> }; paths: Record<string, Record<string, unknown>> };
+    const doc = document as {
+      components: { schemas: Record<string, unknown> };
+      paths: Record<string, Record<string, unknown>>;
+      webhooks?: Record<string, Record<string, unknown>>;
+    };
     this.defs = fromOpenApi30(doc.components.schemas) as Record<string, JsonSchema>;
     this.operations = Object.entries(doc.paths).flatMap(([path, item]) => operationsOf(path, item));
+    this.webhooks = new Map(
+      Object.entries(doc.webhooks ?? {}).flatMap(([type, item]) => operationsOf(type, item).flatMap((op) => (op.request ? [[type, op.request] as const] : []))),
+    );
     this.ajv = new Ajv2020({ allErrors: true, strictTypes: false, strictTuples: false });
     addFormats.default(this.ajv);
     for (const format of ANNOTATION_FORMATS) this.ajv.addFormat(format, true);
@@ -116,11 +127,22 @@ function bodySchema(content: Record<string, { schema?: unknown }> | undefined): 
 }
 
 let loaded: OpenApiSpec | undefined;
+let loadedV3: OpenApiSpec | undefined;
 
 /** The v2 spec, loaded once per process. */
 export function benchlingSpec(): OpenApiSpec {
   loaded ??= new OpenApiSpec(readSpecDocument(BENCHLING_V2_SPEC));
   return loaded;
+}
+
+/**
+ * The v3 spec, loaded once per process. It is OpenAPI 3.1, whose schemas already are JSON
+ * Schema 2020-12 (`type: ['null', 'string']` for a nullable field); the 3.0 conversion
+ * leaves them as they are but for the `$ref`s.
+ */
+export function benchlingV3Spec(): OpenApiSpec {
+  loadedV3 ??= new OpenApiSpec(readSpecDocument(BENCHLING_V3_SPEC));
+  return loadedV3;
 }
 
 /**
@@ -135,7 +157,9 @@ export function readSpecDocument(file: URL): unknown {
   try {
     return JSON.parse(readFileSync(cached, 'utf8')) as unknown;
   } catch {
-    const document = parse(text) as unknown;
+    // The v3 document shares many of its schemas by YAML alias, more than the parser allows by
+    // default (a guard against alias bombs, which a pinned fixture under test/ is not).
+    const document = parse(text, { maxAliasCount: -1 }) as unknown;
     mkdirSync(dir, { recursive: true });
     // Written aside, then renamed: a test file reading it meanwhile sees all of it or none.
     const partial = `${cached}.${process.pid}`;

@@ -64,6 +64,8 @@ class Translator {
     if (Array.isArray(schema.allOf)) return this.of(this.merged(schema), depth);
     const union = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
     if (Array.isArray(union)) return fc.oneof(...union.map((branch) => this.of(this.withSiblings(schema, branch), depth)));
+    // OpenAPI 3.1's nullable: `type: ['null', 'string']`, one of the listed types with the rest of the schema.
+    if (Array.isArray(schema.type)) return fc.oneof(...(schema.type as string[]).map((type) => this.of({ ...schema, type }, depth)));
     switch (typeOf(schema)) {
       case 'null':
         return fc.constant(null);
