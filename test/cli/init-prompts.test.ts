@@ -15,17 +15,20 @@ import { readProfile } from '../../src/config/profile.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
+import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
+/** A catalog whose config names no resource of a stack: discovery reads it and proposes its region. */
+let catalog: QuiltCatalogFake;
 
 before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
+  [fake, sandbox, catalog] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start(), new QuiltCatalogFake({ region: 'us-east-1' }).start()]);
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
 });
 after(async () => {
-  await Promise.all([fake.stop(), sandbox.stop()]);
+  await Promise.all([fake.stop(), sandbox.stop(), catalog.stop()]);
 });
 
 /**
@@ -96,6 +99,7 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
 
   const done = runInit(options, io, { prompter: terminal.prompter, vpcDirectory: ec2VpcDirectory, secretStore: () => store });
+  await terminal.at('Quilt catalog host', `${catalog.url}\r`);
   await terminal.at('AWS region (us-east-1)', '\r');
   await terminal.at('Benchling tenant', `${tenant}\r`);
   await terminal.at('Benchling app client id', `${client_id}\r`);
@@ -108,7 +112,6 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   await terminal.at('Package bucket', '\r');
   await terminal.at('Package prefix', 'notebooks\r');
   await terminal.at('Metadata key', '\r');
-  await terminal.at('Quilt catalog host', 'catalog.example.com\r');
   await terminal.at('Network', '\r');
   await terminal.at('Source CIDRs', '\r');
   const code = await done;
@@ -117,7 +120,8 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   assert.equal(code, 0, stderr.text());
   const profile = await readProfile('streams', env);
   assert.equal(profile?.packagePrefix, 'notebooks');
-  assert.equal(profile?.quiltCatalog, 'catalog.example.com');
+  assert.equal(profile?.quiltCatalog, catalog.host, 'the catalog answered first, its config read over HTTP');
+  assert.deepEqual(catalog.requests, ['GET /config.json']);
   assert.equal(profile?.benchlingJwksUrl, options.benchlingJwksUrl, 'a URL given as a flag is recorded for later commands');
   assert.match(stdout.text(), /wrote profile streams: .*streams\.json/);
   assert.match(stdout.text(), /secret: created benchling-webhook\/streams/);
@@ -157,10 +161,10 @@ test('an existing VPC picked from the listed ones, and its private subnets prese
     newBucket: true,
   };
   const done = runInit(options, io, { prompter: terminal.prompter, vpcDirectory: directory, secretStore: () => store });
+  await terminal.at('Quilt catalog host', '\r');
   await terminal.at('AWS region (us-east-1)', '\r');
   await terminal.at('Package prefix', '\r');
   await terminal.at('Metadata key', '\r');
-  await terminal.at('Quilt catalog host', '\r');
   await terminal.at('Network', '\x1b[B\r');
   await terminal.at('"lab" 10.1.0.0/16', '\x1b[B\r');
   await terminal.at('Private subnets for the tasks', '\r');
