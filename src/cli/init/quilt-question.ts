@@ -1,4 +1,3 @@
-import { catalogHost } from '../../canvas/urls.ts';
 import type { Env } from '../../config/env.ts';
 import type { Profile } from '../../config/profile.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -64,7 +63,7 @@ export async function answerCatalog(input: StackQuestionsInput, deps: QuiltDisco
   if (typed === undefined || isNone(typed)) return { host: undefined, catalog: undefined };
   const asked = mode.kind === 'interactive' || options.quiltCatalog !== undefined;
   const catalog = !options.offline && asked ? await discover(typed) : undefined;
-  return { host: catalog?.host ?? catalogHost(typed) ?? typed, catalog };
+  return { host: catalog?.host ?? catalogOrigin(typed).host, catalog };
 }
 
 async function findQuiltStack(catalog: QuiltCatalog, directory: QuiltStackDirectory, say: (text: string) => void): Promise<string | undefined> {
