@@ -71,7 +71,7 @@ function isQueueUrl(value: string): boolean {
  * Which stack outputs mean what. A Quilt stack's output names differ between its versions, so
  * they are matched by pattern, the exact name first:
  * - the packaging engine's queue: `PackagerQueueUrl`, else a key naming both a packager and a
- *   queue, whose value is an SQS queue URL;
+ *   queue (not a dead-letter queue), whose value is an SQS queue URL;
  * - the catalog host: `QuiltWebHost`;
  * - package buckets: keys ending in `Bucket` or `BucketName` whose value is a bucket name, except
  *   the stack's own working buckets (the config's service and analytics buckets, and keys that
@@ -79,6 +79,7 @@ function isQueueUrl(value: string): boolean {
  */
 const PACKAGER_KEY = /packag/i;
 const QUEUE_KEY = /queue/i;
+const DEAD_LETTER_KEY = /dead|dlq/i;
 const BUCKET_KEY = /bucket(name)?$/i;
 const WORKING_BUCKET_KEY = /service|analytics|log|trail|athena|result|cache|query|tabulator|cloudfront/i;
 
@@ -86,7 +87,7 @@ type Outputs = [key: string, value: string][];
 
 function packagerOutput(outputs: Outputs): [string, string] | undefined {
   const exact = outputs.find(([key, value]) => key === 'PackagerQueueUrl' && isQueueUrl(value));
-  return exact ?? outputs.find(([key, value]) => PACKAGER_KEY.test(key) && QUEUE_KEY.test(key) && isQueueUrl(value));
+  return exact ?? outputs.find(([key, value]) => PACKAGER_KEY.test(key) && QUEUE_KEY.test(key) && !DEAD_LETTER_KEY.test(key) && isQueueUrl(value));
 }
 
 function bucketOutputs(outputs: Outputs, config: CatalogConfig): Outputs {
