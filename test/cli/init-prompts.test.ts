@@ -2,19 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { stripVTControlCharacters } from 'node:util';
 import { after, before, test } from 'node:test';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runInit } from '../../src/cli/init/wizard.ts';
 import type { InitOptions } from '../../src/cli/commands/init.ts';
-import { inquirerPrompter } from '../../src/cli/init/prompter.ts';
 import { ec2VpcDirectory } from '../../src/cli/init/vpcs.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { readProfile } from '../../src/config/profile.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
+import { screen } from '../support/prompt-screen.ts';
 import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
@@ -30,44 +28,6 @@ before(async () => {
 after(async () => {
   await Promise.all([fake.stop(), sandbox.stop(), catalog.stop()]);
 });
-
-/**
- * Where the prompts draw. Each prompt pipes into it and ends the pipe when it is answered; like
- * process.stdout, this screen stays open for the next prompt.
- */
-class Screen extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += stripVTControlCharacters(chunk.toString());
-    done();
-  }
-
-  override end(): this {
-    return this;
-  }
-}
-
-/** The prompts on in-memory streams: keys go in, the rendered screen comes out, as on a terminal. */
-function screen() {
-  const input = new PassThrough();
-  const output = new Screen();
-  let seen = 0;
-  return {
-    prompter: inquirerPrompter({ input, output }),
-    text: () => output.text,
-    /** Waits until the text shows after the previous match, then types the keys. */
-    async at(expected: string, keys: string): Promise<void> {
-      const deadline = Date.now() + 10_000;
-      while (output.text.indexOf(expected, seen) < 0) {
-        if (Date.now() > deadline) throw new Error(`"${expected}" never appeared:\n${output.text}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      seen = output.text.indexOf(expected, seen) + expected.length;
-      input.write(keys);
-    },
-  };
-}
 
 function sink() {
   let text = '';

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { InitOptions } from '../../src/cli/commands/init.ts';
+import { runInit } from '../../src/cli/init/wizard.ts';
+import type { CliIo } from '../../src/cli/io.ts';
 import { readProfile } from '../../src/config/profile.ts';
+import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { CloudFormationFake } from '../support/cloudformation-fake.ts';
 import { startInitFakes, type InitFakes } from '../support/init-fakes.ts';
+import { captured } from '../support/leak-guard.ts';
+import { screen } from '../support/prompt-screen.ts';
 import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 
 const API_ID = 'k3x9q2m7zt';
@@ -218,4 +225,47 @@ test('--offline skips discovery: the catalog is recorded as a host and not read'
   assert.equal(out.settings.quiltCatalog, 'catalog.quilt.example.com');
   assert.equal(out.discovery, undefined);
   assert.equal(catalog.requests.length, requests);
+});
+
+function sink() {
+  let text = '';
+  return { write: (s: string) => (text += s), text: () => text };
+}
+
+test('the wizard asks for the catalog first; its proposals are the defaults, shown with their sources, and an answer overrides one', async () => {
+  const env = await world();
+  const [stdout, stderr] = [sink(), sink()];
+  const store = new AwsSecretStore(new SecretsManagerClient({ region: 'us-west-2', endpoint: fakes.fake.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }));
+  const io: CliIo = { stdout, stderr, logs: stderr, env, readFile: (p) => readFile(p, 'utf8'), secretStore: () => store };
+  const { tenant, client_id, client_secret, app_definition_id } = fakes.sandbox.secret;
+  const options: InitOptions = { profile: 'asked', benchlingTenant: tenant, benchlingClientId: client_id, benchlingClientSecret: client_secret, benchlingAppDefinitionId: app_definition_id };
+  const terminal = screen();
+  const done = runInit(options, io, { prompter: terminal.prompter, vpcDirectory: () => ({ vpcs: async () => [], subnets: async () => [] }), secretStore: () => store });
+  const nothing = `http://127.0.0.1:${await closedPort()}`;
+  await terminal.at('Quilt catalog host', `${nothing}\r`);
+  await terminal.at('QUILT_CATALOG_UNREACHABLE', `\x15${catalog.url}\r`);
+  await terminal.at('stack quilt-prod proposes', '');
+  await terminal.at('AWS region (us-west-2)', '\r');
+  await terminal.at('Package bucket', '\r');
+  await terminal.at(`Existing bucket name (${packageBucket})`, '\r');
+  await terminal.at('Package prefix', '\r');
+  await terminal.at('Metadata key', '\r');
+  await terminal.at('Quilt packaging engine queue ("direct" writes packages without it) (https://sq', 'direct\r');
+  await terminal.at('Network', '\r');
+  await terminal.at('Source CIDRs', '\r');
+  const code = await done;
+  captured('init quilt prompts screen', terminal.text());
+  captured('init quilt prompts stdout', stdout.text());
+
+  assert.equal(code, 0, `${stderr.text()}\n${terminal.text()}`);
+  // The screen wraps at 80 columns.
+  assert.match(terminal.text().replace(/\n/g, ''), /could not read http:\/\/127\.0\.0\.1:\d+\/config\.json \(ECONNREFUSED\)/, 'an unreadable catalog is refused at its prompt, with the reason');
+  assert.match(terminal.text(), /bucketName\s+\S+\s+\(stack quilt-prod output PackageBucket\)/);
+  const profile = await readProfile('asked', env);
+  assert.equal(profile?.region, 'us-west-2');
+  assert.equal(profile?.bucketName, packageBucket);
+  assert.equal(profile?.quiltCatalog, 'catalog.quilt.example.com');
+  assert.equal(profile?.packager, 'direct', 'the answer overrides the proposal');
+  assert.match(stdout.text(), /packager: answered at the prompt/);
+  assert.match(stdout.text(), /region: catalog config\.json region/);
 });

@@ -71,8 +71,9 @@ async function readConfigText(configUrl: string, fetchJson: FetchJson): Promise<
     response = await fetchJson(configUrl, { signal: AbortSignal.timeout(FETCH_MS), headers: { accept: 'application/json' } });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw unreachable(configUrl, timedOut ? `no answer within ${FETCH_MS / 1000} s` : (cause ?? (error as Error).message));
+    // fetch says only "fetch failed"; the socket's reason (ECONNREFUSED, ENOTFOUND, …) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw unreachable(configUrl, timedOut ? `no answer within ${FETCH_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message));
   }
   if (response.status === 404) throw notACatalog(configUrl, 'HTTP 404: there is no config.json there');
   if (!response.ok) throw unreachable(configUrl, `HTTP ${response.status}`);
