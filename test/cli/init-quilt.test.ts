@@ -216,6 +216,19 @@ test('a catalog whose resources no stack owns: only its region is proposed, and 
   }
 });
 
+test('with --yes, CloudFormation refusing to say which stack owns the catalog ends init with AWS_ACCESS_DENIED; nothing is written', async () => {
+  const env = await world();
+  cloudFormation.refuse = 'AccessDenied';
+  try {
+    const run = await runCli(['init', '--yes', '--quilt-catalog', catalog.url, ...secretFlags()], env);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`error \\[AWS_ACCESS_DENIED\\]: not allowed to find the stack that owns ${API_ID} in us-west-2: .*cloudformation:DescribeStackResources`));
+  } finally {
+    cloudFormation.refuse = undefined;
+  }
+  assert.equal(await readProfile('default', env), undefined);
+});
+
 test('--offline skips discovery: the catalog is recorded as a host and not read', async () => {
   const env = await world();
   const requests = catalog.requests.length;

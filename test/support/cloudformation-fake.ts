@@ -29,6 +29,8 @@ export class CloudFormationFake {
   readonly stacks = new Map<string, FakeStack>();
   /** Every action called with its main argument, in order. */
   readonly calls: string[] = [];
+  /** When set, every call is refused with this error code (AccessDenied, say), as for a role without the permission. */
+  refuse: string | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -65,6 +67,11 @@ export class CloudFormationFake {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString());
     const action = form.get('Action') ?? '';
+    if (this.refuse) {
+      const message = `User: arn:aws:iam::${this.account}:user/test is not authorized to perform: cloudformation:${action}`;
+      this.reply(res, 403, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${this.refuse}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+      return;
+    }
     try {
       const result = this.answer(action, form);
       this.reply(res, 200, `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);

@@ -43,7 +43,9 @@ export function cloudFormationQuiltStacks(region: string, awsProfile: string | u
   let client: CloudFormationClient | undefined;
   const cfn = async () => {
     const [{ CloudFormationClient }, { awsClientConfig }] = await loaded;
-    client ??= new CloudFormationClient({ ...awsClientConfig('CLOUDFORMATION', { region, awsProfile }, env), maxAttempts: 2 });
+    // Short timeouts: init waits on these calls, and a user without access is better told soon.
+    const timeouts = { connectionTimeout: 3_000, requestTimeout: 10_000 };
+    client ??= new CloudFormationClient({ ...awsClientConfig('CLOUDFORMATION', { region, awsProfile }, env), maxAttempts: 2, requestHandler: timeouts });
     return client;
   };
   return {
