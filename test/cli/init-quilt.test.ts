@@ -197,7 +197,7 @@ test('a catalog whose resources no stack owns: only its region is proposed, and 
   try {
     const run = await runCli(['init', '--yes', '--quilt-catalog', lone.url, ...secretFlags(), '--new-bucket', '--json'], env);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /no CloudFormation stack in us-west-2 owns unowned-service-bucket: .*pass --quilt-stack NAME/);
+    assert.match(run.stderr, new RegExp(`no CloudFormation stack in us-west-2 owns unowned-service-bucket, and none has the output QuiltWebHost ${lone.host}: .*pass --quilt-stack NAME`));
     const out = JSON.parse(run.stdout);
     assert.equal(out.discovery.stack, undefined);
     assert.deepEqual(Object.keys(out.discovery.settings).sort(), ['quiltCatalog', 'region']);
@@ -213,6 +213,29 @@ test('a catalog whose resources no stack owns: only its region is proposed, and 
     assert.match(wrong.stderr, /error \[QUILT_STACK_NOT_FOUND\]: the Quilt stack no-such-stack does not exist in us-west-2/);
   } finally {
     await lone.stop();
+  }
+});
+
+test("a catalog whose config names none of its stack's resources: the stack whose QuiltWebHost is the catalog's host", async () => {
+  const env = await world();
+  const bare = await new QuiltCatalogFake({ region: 'us-west-2' }).start();
+  const labQueue = 'https://sqs.us-west-2.amazonaws.com/123456789012/quilt-lab-PackagerQueue-Q9';
+  cloudFormation.add({ name: 'quilt-lab', resources: {}, outputs: { QuiltWebHost: `https://${bare.host}`, PackagerQueueUrl: labQueue } });
+  try {
+    const calls = cloudFormation.calls.length;
+    const run = await runCli(['init', '--yes', '--quilt-catalog', bare.host, '--new-bucket', ...secretFlags(), '--json'], env);
+    assert.equal(run.code, 1, 'a host without a scheme is read over https, which the loopback catalog does not speak');
+    assert.match(run.stderr, /QUILT_CATALOG_UNREACHABLE\]: could not read https:\/\/127\.0\.0\.1:\d+\/config\.json/);
+
+    const found = await runCli(['init', '--yes', '--quilt-catalog', bare.url, '--new-bucket', ...secretFlags(), '--json'], env);
+    assert.equal(found.code, 0, found.stderr);
+    const out = JSON.parse(found.stdout);
+    assert.equal(out.discovery.stack, 'quilt-lab');
+    assert.deepEqual(out.discovery.settings.packager, { value: labQueue, source: 'stack quilt-lab output PackagerQueueUrl' });
+    assert.deepEqual(cloudFormation.calls.slice(calls), ['DescribeStacks', 'DescribeStacks quilt-lab'], 'no resource to look up: every stack of the region, then the one serving the catalog');
+  } finally {
+    cloudFormation.stacks.delete('quilt-lab');
+    await bare.stop();
   }
 });
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { catalogHost } from '../../src/canvas/urls.ts';
 import { catalogOrigin, parseCatalogConfig, type QuiltCatalog } from '../../src/cli/init/quilt-catalog.ts';
-import { describeProposals, proposeFromQuilt, stackResourceIds } from '../../src/cli/init/quilt-discovery.ts';
+import { describeProposals, proposeFromQuilt, stackResourceIds, stacksServing } from '../../src/cli/init/quilt-discovery.ts';
+import type { QuiltStackFacts } from '../../src/cli/init/quilt-stack.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/quilt-PackagerQueue-AbC';
@@ -24,6 +25,16 @@ test('the stack is looked up by the API id, then the service and analytics bucke
     'quilt-analyticsbucket-y2',
   ]);
   assert.deepEqual(stackResourceIds({ region: 'eu-west-1', apiGatewayEndpoint: '/api', serviceBucket: 'Not A Bucket' }), [], 'a relative endpoint and a non-bucket name lead nowhere');
+});
+
+test("a stack serves the catalog when its QuiltWebHost output is the catalog's host, written any way", () => {
+  const stacks: QuiltStackFacts[] = [
+    { name: 'a', region: 'eu-west-1', outputs: { QuiltWebHost: 'https://Catalog.Example.com/' } },
+    { name: 'b', region: 'eu-west-1', outputs: { QuiltWebHost: 'other.example.com' } },
+    { name: 'c', region: 'eu-west-1', outputs: {} },
+  ];
+  assert.deepEqual(stacksServing('catalog.example.com', stacks), ['a']);
+  assert.deepEqual(stacksServing('nothing.example.com', stacks), []);
 });
 
 test('exact output names are preferred; the packager falls back to a key naming a packaging queue whose value is a queue URL', () => {

@@ -88,12 +88,12 @@ export class CloudFormationFake {
   private answer(action: string, form: URLSearchParams): string {
     if (action === 'DescribeStacks') {
       const name = form.get('StackName') ?? '';
-      this.calls.push(`DescribeStacks ${name}`);
+      this.calls.push(`DescribeStacks ${name}`.trim());
+      // Without a name, CloudFormation describes every stack of the region.
+      if (name === '') return `<Stacks>${[...this.stacks.values()].map((s) => this.describe(s)).join('')}</Stacks>`;
       const stack = this.stacks.get(name) ?? [...this.stacks.values()].find((s) => this.stackId(s.name) === name);
       if (!stack) throw new Error(`Stack with id ${name} does not exist`);
-      const outputs = Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => member({ OutputKey, OutputValue }));
-      const fields = { StackId: this.stackId(stack.name), StackName: stack.name, StackStatus: 'UPDATE_COMPLETE', CreationTime: '2026-01-05T10:00:00.000Z' };
-      return `<Stacks>${member(fields).replace('</member>', `<Outputs>${outputs.join('')}</Outputs></member>`)}</Stacks>`;
+      return `<Stacks>${this.describe(stack)}</Stacks>`;
     }
     if (action === 'DescribeStackResources') {
       const physicalId = form.get('PhysicalResourceId') ?? '';
@@ -115,6 +115,12 @@ export class CloudFormationFake {
       throw new Error(`Stack for ${physicalId} does not exist`);
     }
     throw new Error(`the fake does not know ${action}`);
+  }
+
+  private describe(stack: FakeStack): string {
+    const outputs = Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => member({ OutputKey, OutputValue }));
+    const fields = { StackId: this.stackId(stack.name), StackName: stack.name, StackStatus: 'UPDATE_COMPLETE', CreationTime: '2026-01-05T10:00:00.000Z' };
+    return member(fields).replace('</member>', `<Outputs>${outputs.join('')}</Outputs></member>`);
   }
 
   /** Env that points the real SDK at this fake. */

@@ -50,6 +50,15 @@ export function stackResourceIds(config: CatalogConfig): string[] {
   return [...new Set(ids)];
 }
 
+/**
+ * Pure: the stacks whose `QuiltWebHost` output is this catalog's host. Used when no stack owns
+ * the resources the config names (or it names none).
+ */
+export function stacksServing(host: string, stacks: readonly QuiltStackFacts[]): string[] {
+  const wanted = host.toLowerCase();
+  return stacks.filter((s) => s.outputs.QuiltWebHost !== undefined && catalogHost(s.outputs.QuiltWebHost) === wanted).map((s) => s.name);
+}
+
 function isBucketName(value: string): boolean {
   try {
     return !value.includes('/') && parseS3Url(`s3://${value}`).bucket === value;

@@ -5,7 +5,7 @@ import { errorReason } from '../../errors/error-reason.ts';
 import type { InitOptions } from '../commands/init.ts';
 import { answer, type AskMode, type Question } from './ask.ts';
 import { catalogOrigin, fetchCatalogConfig, type FetchJson, type QuiltCatalog } from './quilt-catalog.ts';
-import { PROPOSAL_FLAGS, proposeFromQuilt, stackResourceIds, type ProposedSetting, type QuiltProposals } from './quilt-discovery.ts';
+import { PROPOSAL_FLAGS, proposeFromQuilt, stackResourceIds, stacksServing, type ProposedSetting, type QuiltProposals } from './quilt-discovery.ts';
 import { cloudFormationQuiltStacks, type QuiltStackDirectory, type QuiltStackFacts } from './quilt-stack.ts';
 import { problemOf, type StackQuestionsInput } from './stack-questions.ts';
 
@@ -72,14 +72,18 @@ async function findQuiltStack(catalog: QuiltCatalog, directory: QuiltStackDirect
     const owner = await directory.stackOwning(id);
     if (owner) return owner;
   }
-  const looked = ids.length > 0 ? `no CloudFormation stack in ${catalog.config.region} owns ${ids.join(', ')}` : `${catalog.configUrl} names no resource of its stack`;
-  say(`${looked}: only the catalog's own settings are proposed; pass --quilt-stack NAME to read the stack's outputs`);
+  const serving = stacksServing(catalog.host, await directory.list());
+  if (serving.length === 1) return serving[0];
+  const owns = ids.length > 0 ? `no CloudFormation stack in ${catalog.config.region} owns ${ids.join(', ')}` : `${catalog.configUrl} names no resource of its stack`;
+  const hosts = serving.length > 1 ? `several serve ${catalog.host} (${serving.join(', ')})` : `none has the output QuiltWebHost ${catalog.host}`;
+  say(`${owns}, and ${hosts}: only the catalog's own settings are proposed; pass --quilt-stack NAME to read the stack's outputs`);
   return undefined;
 }
 
 /**
  * The catalog's config, then its stack's outputs, as proposals. The stack is --quilt-stack, or
- * the one owning the catalog's API or buckets, in the catalog's region. With --yes a failure
+ * the one owning the catalog's API or buckets, or else the one whose QuiltWebHost output is the
+ * catalog's host, in the catalog's region. With --yes a failure
  * to read the stack ends init; at the prompts it is shown and init goes on without the stack.
  */
 export async function discoverQuilt(

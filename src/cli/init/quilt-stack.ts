@@ -14,6 +14,8 @@ export interface QuiltStackDirectory {
   /** The stack that owns the resource with this physical id (a bucket name, an API id); undefined when none does. */
   stackOwning(physicalId: string): Promise<string | undefined>;
   describe(stackName: string): Promise<QuiltStackFacts>;
+  /** Every stack of the region with its outputs, for finding the one that serves a catalog. */
+  list(): Promise<QuiltStackFacts[]>;
   close(): void;
 }
 
@@ -69,6 +71,20 @@ export function cloudFormationQuiltStacks(region: string, awsProfile: string | u
       } catch (error) {
         throw error instanceof AppError && error.code === 'STACK_NOT_FOUND' ? quiltStackMissing(stackName, region) : error;
       }
+    },
+    async list() {
+      const [{ paginateDescribeStacks }, , , { awsCall }] = await loaded;
+      const client = await cfn();
+      return awsCall(`list the stacks of ${region}`, async () => {
+        const stacks: QuiltStackFacts[] = [];
+        for await (const page of paginateDescribeStacks({ client }, {})) {
+          for (const stack of page.Stacks ?? []) {
+            const outputs = Object.fromEntries((stack.Outputs ?? []).flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])));
+            if (stack.StackName) stacks.push({ name: stack.StackName, region, outputs });
+          }
+        }
+        return stacks;
+      });
     },
     close: () => client?.destroy(),
   };
