@@ -13,20 +13,27 @@ import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
 import { screen } from '../support/prompt-screen.ts';
+import { CloudFormationFake } from '../support/cloudformation-fake.ts';
 import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
-/** A catalog whose config names no resource of a stack: discovery reads it and proposes its region. */
+/** A catalog whose region is all there is to discover: no stack of the loopback CloudFormation serves it. */
 let catalog: QuiltCatalogFake;
+let cloudFormation: CloudFormationFake;
 
 before(async () => {
-  [fake, sandbox, catalog] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start(), new QuiltCatalogFake({ region: 'us-east-1' }).start()]);
+  [fake, sandbox, catalog, cloudFormation] = await Promise.all([
+    new SecretsManagerFake().start(),
+    new SandboxTenant({ rateLimit: false }).start(),
+    new QuiltCatalogFake({ region: 'us-east-1' }).start(),
+    new CloudFormationFake().start(),
+  ]);
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
 });
 after(async () => {
-  await Promise.all([fake.stop(), sandbox.stop(), catalog.stop()]);
+  await Promise.all([fake.stop(), sandbox.stop(), catalog.stop(), cloudFormation.stop()]);
 });
 
 function sink() {
@@ -37,7 +44,7 @@ function sink() {
 /** A new user's machine (no profile, no AWS config) with init's output captured and the loopback Secrets Manager as its store. */
 async function machine(extraEnv: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'bw-init-prompts-'));
-  const env = { ...fake.env(), XDG_CONFIG_HOME: join(dir, 'config'), AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), ...extraEnv };
+  const env = { ...fake.env(), ...cloudFormation.env(), XDG_CONFIG_HOME: join(dir, 'config'), AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), ...extraEnv };
   const stdout = sink();
   const stderr = sink();
   const store = new AwsSecretStore(
@@ -82,6 +89,7 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   assert.equal(profile?.packagePrefix, 'notebooks');
   assert.equal(profile?.quiltCatalog, catalog.host, 'the catalog answered first, its config read over HTTP');
   assert.deepEqual(catalog.requests, ['GET /config.json']);
+  assert.deepEqual(cloudFormation.calls, ['DescribeStacks'], "the stacks of the catalog's region, looked through for one serving it");
   assert.equal(profile?.benchlingJwksUrl, options.benchlingJwksUrl, 'a URL given as a flag is recorded for later commands');
   assert.match(stdout.text(), /wrote profile streams: .*streams\.json/);
   assert.match(stdout.text(), /secret: created benchling-webhook\/streams/);
