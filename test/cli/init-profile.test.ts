@@ -10,6 +10,7 @@ const ANSWERS: InitAnswers = {
   packagePrefix: 'benchling',
   packageLinkKey: 'experiment_id',
   quiltCatalog: undefined,
+  packager: undefined,
   vpc: { kind: 'new' },
   allowCidrs: [],
   benchlingApiUrl: undefined,

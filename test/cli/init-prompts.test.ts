@@ -2,69 +2,39 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { stripVTControlCharacters } from 'node:util';
 import { after, before, test } from 'node:test';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runInit } from '../../src/cli/init/wizard.ts';
 import type { InitOptions } from '../../src/cli/commands/init.ts';
-import { inquirerPrompter } from '../../src/cli/init/prompter.ts';
 import { ec2VpcDirectory } from '../../src/cli/init/vpcs.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { readProfile } from '../../src/config/profile.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { captured, knownSecretValues } from '../support/leak-guard.ts';
+import { screen } from '../support/prompt-screen.ts';
+import { CloudFormationFake } from '../support/cloudformation-fake.ts';
+import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
+/** A catalog whose region is all there is to discover: no stack of the loopback CloudFormation serves it. */
+let catalog: QuiltCatalogFake;
+let cloudFormation: CloudFormationFake;
 
 before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
+  [fake, sandbox, catalog, cloudFormation] = await Promise.all([
+    new SecretsManagerFake().start(),
+    new SandboxTenant({ rateLimit: false }).start(),
+    new QuiltCatalogFake({ region: 'us-east-1' }).start(),
+    new CloudFormationFake().start(),
+  ]);
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
 });
 after(async () => {
-  await Promise.all([fake.stop(), sandbox.stop()]);
+  await Promise.all([fake.stop(), sandbox.stop(), catalog.stop(), cloudFormation.stop()]);
 });
-
-/**
- * Where the prompts draw. Each prompt pipes into it and ends the pipe when it is answered; like
- * process.stdout, this screen stays open for the next prompt.
- */
-class Screen extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += stripVTControlCharacters(chunk.toString());
-    done();
-  }
-
-  override end(): this {
-    return this;
-  }
-}
-
-/** The prompts on in-memory streams: keys go in, the rendered screen comes out, as on a terminal. */
-function screen() {
-  const input = new PassThrough();
-  const output = new Screen();
-  let seen = 0;
-  return {
-    prompter: inquirerPrompter({ input, output }),
-    text: () => output.text,
-    /** Waits until the text shows after the previous match, then types the keys. */
-    async at(expected: string, keys: string): Promise<void> {
-      const deadline = Date.now() + 10_000;
-      while (output.text.indexOf(expected, seen) < 0) {
-        if (Date.now() > deadline) throw new Error(`"${expected}" never appeared:\n${output.text}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      seen = output.text.indexOf(expected, seen) + expected.length;
-      input.write(keys);
-    },
-  };
-}
 
 function sink() {
   let text = '';
@@ -74,7 +44,7 @@ function sink() {
 /** A new user's machine (no profile, no AWS config) with init's output captured and the loopback Secrets Manager as its store. */
 async function machine(extraEnv: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'bw-init-prompts-'));
-  const env = { ...fake.env(), XDG_CONFIG_HOME: join(dir, 'config'), AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), ...extraEnv };
+  const env = { ...fake.env(), ...cloudFormation.env(), XDG_CONFIG_HOME: join(dir, 'config'), AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), ...extraEnv };
   const stdout = sink();
   const stderr = sink();
   const store = new AwsSecretStore(
@@ -96,6 +66,7 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
 
   const done = runInit(options, io, { prompter: terminal.prompter, vpcDirectory: ec2VpcDirectory, secretStore: () => store });
+  await terminal.at('Quilt catalog host', `${catalog.url}\r`);
   await terminal.at('AWS region (us-east-1)', '\r');
   await terminal.at('Benchling tenant', `${tenant}\r`);
   await terminal.at('Benchling app client id', `${client_id}\r`);
@@ -108,7 +79,6 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   await terminal.at('Package bucket', '\r');
   await terminal.at('Package prefix', 'notebooks\r');
   await terminal.at('Metadata key', '\r');
-  await terminal.at('Quilt catalog host', 'catalog.example.com\r');
   await terminal.at('Network', '\r');
   await terminal.at('Source CIDRs', '\r');
   const code = await done;
@@ -117,7 +87,9 @@ test('prompts driven through streams: a malformed, then an unknown app definitio
   assert.equal(code, 0, stderr.text());
   const profile = await readProfile('streams', env);
   assert.equal(profile?.packagePrefix, 'notebooks');
-  assert.equal(profile?.quiltCatalog, 'catalog.example.com');
+  assert.equal(profile?.quiltCatalog, catalog.host, 'the catalog answered first, its config read over HTTP');
+  assert.deepEqual(catalog.requests, ['GET /config.json']);
+  assert.deepEqual(cloudFormation.calls, ['DescribeStacks'], "the stacks of the catalog's region, looked through for one serving it");
   assert.equal(profile?.benchlingJwksUrl, options.benchlingJwksUrl, 'a URL given as a flag is recorded for later commands');
   assert.match(stdout.text(), /wrote profile streams: .*streams\.json/);
   assert.match(stdout.text(), /secret: created benchling-webhook\/streams/);
@@ -157,10 +129,10 @@ test('an existing VPC picked from the listed ones, and its private subnets prese
     newBucket: true,
   };
   const done = runInit(options, io, { prompter: terminal.prompter, vpcDirectory: directory, secretStore: () => store });
+  await terminal.at('Quilt catalog host', '\r');
   await terminal.at('AWS region (us-east-1)', '\r');
   await terminal.at('Package prefix', '\r');
   await terminal.at('Metadata key', '\r');
-  await terminal.at('Quilt catalog host', '\r');
   await terminal.at('Network', '\x1b[B\r');
   await terminal.at('"lab" 10.1.0.0/16', '\x1b[B\r');
   await terminal.at('Private subnets for the tasks', '\r');

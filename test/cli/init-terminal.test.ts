@@ -56,7 +56,8 @@ test('interactive init in a real terminal: a wrong client secret is refused at i
   const env = await freshEnv();
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
   const run = await runInTerminal(['init'], env, [
-    { expect: 'AWS region (us-east-1)', send: ENTER, timeout: 15 },
+    { expect: 'Quilt catalog host', send: ENTER, timeout: 15 },
+    { expect: 'AWS region (us-east-1)', send: ENTER },
     { expect: 'Benchling tenant', send: `${tenant}${ENTER}` },
     { expect: 'Benchling app client id', send: `${client_id}${ENTER}` },
     { expect: 'Benchling app client secret', send: `${WRONG_SECRET}${ENTER}` },
@@ -66,7 +67,6 @@ test('interactive init in a real terminal: a wrong client secret is refused at i
     { expect: 'Existing bucket name', send: `${bucket}${ENTER}` },
     { expect: 'Package prefix', send: ENTER },
     { expect: 'Metadata key that links packages', send: ENTER },
-    { expect: 'Quilt catalog host', send: ENTER },
     { expect: 'Network', send: ENTER },
     { expect: 'Source CIDRs', send: `10.0.0.0/33${ENTER}` },
     { expect: 'is not a CIDR', send: `${CLEAR_LINE}10.0.0.0/8${ENTER}` },
@@ -102,7 +102,8 @@ test('re-running init in a terminal: every default is the current value, Enter k
   const versions = fake.find(before.secretArn)!.versions.length;
 
   const run = await runInTerminal(['init'], { ...env, AWS_ENDPOINT_URL_EC2: `http://127.0.0.1:${await closedPort()}` }, [
-    { expect: 'AWS region (us-east-1)', send: ENTER, timeout: 15 },
+    { expect: 'Quilt catalog host', send: ENTER, timeout: 15 },
+    { expect: 'AWS region (us-east-1)', send: ENTER },
     { expect: `Benchling tenant (acme, acme.benchling.com or its URL) (${tenant})`, send: ENTER },
     { expect: 'Benchling app client id (Enter keeps the stored one)', send: ENTER },
     { expect: 'Benchling app client secret (Enter keeps the stored one)', send: ENTER },
@@ -111,7 +112,6 @@ test('re-running init in a terminal: every default is the current value, Enter k
     { expect: `Existing bucket name (${bucket})`, send: ENTER },
     { expect: 'Package prefix (packages are <prefix>/<entry id>) (benchling)', send: ENTER },
     { expect: 'Metadata key that links packages to an entry (experiment_id)', send: ENTER },
-    { expect: 'Quilt catalog host', send: ENTER },
     { expect: 'Network', send: `${DOWN}${ENTER}` },
     { expect: 'could not list VPCs' },
     { expect: 'VPC id (vpc-…)', send: `vpc-0123456789abcdef0${ENTER}` },
@@ -135,7 +135,8 @@ test('re-running init in a terminal: every default is the current value, Enter k
 test('Ctrl-C at a prompt cancels init: exit 1 and no profile written', async () => {
   const env = await freshEnv();
   const run = await runInTerminal(['init'], env, [
-    { expect: 'AWS region (us-east-1)', send: ENTER, timeout: 15 },
+    { expect: 'Quilt catalog host', send: ENTER, timeout: 15 },
+    { expect: 'AWS region (us-east-1)', send: ENTER },
     { expect: 'Benchling tenant', send: CTRL_C },
     { expect: 'init was cancelled' },
   ]);

@@ -9,6 +9,8 @@ import type { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
 import type { S3Emulator } from '../support/s3-fauxqs.ts';
 import { startInitFakes, type InitFakes } from '../support/init-fakes.ts';
+import { CloudFormationFake } from '../support/cloudformation-fake.ts';
+import { QuiltCatalogFake } from '../support/quilt-catalog-fake.ts';
 import type { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
 let fake: SecretsManagerFake;
@@ -134,8 +136,12 @@ test('a wrong client secret fails at its own question (exit 1), naming the flag;
 test('re-running init --yes with one changed flag keeps every other value and the stored secret', async () => {
   const env = await world();
   const vpc = ['--vpc-id', 'vpc-0123456789abcdef0', '--subnet-ids', 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb'];
-  const first = await runCli(['init', '--yes', '--profile', 'lab', '--region', 'us-east-1', ...secretFlags(), '--bucket-name', bucket, ...vpc, '--allow-cidrs', '203.0.113.0/24', '--quilt-catalog', 'catalog.example.com', '--json'], env);
+  // A catalog whose region is all there is to discover: no stack of the (loopback) CloudFormation serves it.
+  const [catalog, cloudFormation] = await Promise.all([new QuiltCatalogFake({ region: 'us-east-1' }).start(), new CloudFormationFake().start()]);
+  const first = await runCli(['init', '--yes', '--profile', 'lab', '--region', 'us-east-1', ...secretFlags(), '--bucket-name', bucket, ...vpc, '--allow-cidrs', '203.0.113.0/24', '--quilt-catalog', catalog.url, '--json'], { ...env, ...cloudFormation.env() });
+  await Promise.all([catalog.stop(), cloudFormation.stop()]);
   assert.equal(first.code, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout).settings.quiltCatalog, catalog.host);
   const before = JSON.parse(first.stdout);
   const versions = fake.find(before.secret.arn)!.versions.length;
 

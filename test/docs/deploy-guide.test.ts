@@ -76,7 +76,8 @@ const ENTER = '\r';
 async function interactiveInit(): Promise<CliRun> {
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
   const run = await runInTerminal(['init'], env, [
-    { expect: 'AWS region', send: ENTER, timeout: 20 },
+    { expect: 'Quilt catalog host', send: ENTER, timeout: 20 },
+    { expect: 'AWS region', send: ENTER },
     { expect: 'Benchling tenant', send: `${tenant}${ENTER}` },
     { expect: 'Benchling app client id', send: `${client_id}${ENTER}` },
     { expect: 'Benchling app client secret', send: `${client_secret}${ENTER}` },
@@ -84,7 +85,6 @@ async function interactiveInit(): Promise<CliRun> {
     { expect: 'Package bucket', send: ENTER },
     { expect: 'Package prefix', send: ENTER },
     { expect: 'Metadata key that links packages', send: ENTER },
-    { expect: 'Quilt catalog host', send: ENTER },
     { expect: 'Network', send: ENTER },
     { expect: 'Source CIDRs', send: ENTER },
     { expect: 'wrote profile default' },

@@ -11,6 +11,8 @@ export interface InitOptions extends CommonOptions {
   packagePrefix?: string;
   packageLinkKey?: string;
   quiltCatalog?: string;
+  quiltStack?: string;
+  packager?: string;
   vpcId?: string;
   subnetIds?: string;
   newVpc?: boolean;
@@ -43,7 +45,9 @@ export const initCommand: CliCommand<InitOptions> = {
       .option('--new-bucket', 'let the stack create the package bucket (the default)')
       .option('--package-prefix <prefix>', 'package names are <prefix>/<entry display id> (default benchling)')
       .option('--package-link-key <key>', 'metadata key that links packages to an entry (default experiment_id)')
-      .option('--quilt-catalog <host>', 'Quilt catalog host for links on the canvas (optional; "none" removes it)')
+      .option('--quilt-catalog <url>', 'Quilt catalog host or URL: its config.json and stack propose region, bucket and packager; also the host of canvas links ("none" removes it)')
+      .option('--quilt-stack <name>', "the Quilt catalog's CloudFormation stack, when it cannot be found from the catalog")
+      .option('--packager <queue>', 'Quilt packaging engine SQS queue URL, or "direct" to write packages without it (env PACKAGER)')
       .option('--vpc-id <id>', 'run in this existing VPC (with --subnet-ids)')
       .option('--subnet-ids <ids>', 'comma-separated private subnets of --vpc-id (at least two)')
       .option('--new-vpc', 'let the stack create its VPC (the default)')

@@ -11,6 +11,7 @@ export interface InitAnswers {
   packagePrefix: string | undefined;
   packageLinkKey: string | undefined;
   quiltCatalog: string | undefined;
+  packager: string | undefined;
   vpc: VpcAnswer;
   allowCidrs: string[];
   benchlingApiUrl: string | undefined;
@@ -39,6 +40,7 @@ export function profileFromAnswers(current: Profile, answers: InitAnswers): Prof
     packagePrefix: answers.packagePrefix,
     packageLinkKey: answers.packageLinkKey,
     quiltCatalog: answers.quiltCatalog,
+    packager: answers.packager,
     vpcId: answers.vpc.kind === 'existing' ? answers.vpc.vpcId : undefined,
     subnetIds: answers.vpc.kind === 'existing' ? answers.vpc.subnetIds : undefined,
     allowCidrs: answers.allowCidrs.length > 0 ? answers.allowCidrs : undefined,

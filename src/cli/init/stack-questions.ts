@@ -153,13 +153,7 @@ export async function packageSettings(input: StackQuestionsInput) {
     textQuestion('--package-link-key', 'Metadata key that links packages to an entry', options.packageLinkKey, profile?.packageLinkKey, SETTINGS.packageLinkKey.default, part('link key')),
     mode,
   );
-  const quiltCatalog = await answer(
-    textQuestion('--quilt-catalog', 'Quilt catalog host (optional; Enter skips, "none" removes it)', options.quiltCatalog, profile?.quiltCatalog, undefined, (v) =>
-      /\s/.test(v) ? 'the catalog host has no spaces: e.g. catalog.example.com' : undefined,
-    ),
-    mode,
-  );
-  return { packagePrefix, packageLinkKey, quiltCatalog: quiltCatalog?.toLowerCase() === 'none' ? undefined : quiltCatalog };
+  return { packagePrefix, packageLinkKey };
 }
 
 export function cidrsQuestion(input: StackQuestionsInput): Question<string[]> & { required: true } {

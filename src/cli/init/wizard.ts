@@ -15,6 +15,8 @@ import { answer, answerRequired, type AskMode } from './ask.ts';
 import { liveChecks } from './checks.ts';
 import { profileFromAnswers, type InitAnswers } from './profile.ts';
 import type { Prompter } from './prompter.ts';
+import { answerCatalog, answerPackager, describeOutcome, discoverQuilt, discoveryOutcome, quiltDiscoveryDeps, withProposals, type QuiltDiscoveryDeps } from './quilt-question.ts';
+import { describeProposals } from './quilt-discovery.ts';
 import { askSecret, type SecretAnswer, type SecretParts } from './secret.ts';
 import { awsProfileQuestion, bucketQuestion, cidrsQuestion, packageSettings, regionQuestion, type StackQuestionsInput } from './stack-questions.ts';
 import { vpcQuestion } from './vpc-question.ts';
@@ -26,6 +28,8 @@ export interface InitDeps {
   prompter: Prompter | undefined;
   vpcDirectory(region: string, awsProfile: string | undefined): VpcDirectory;
   secretStore(region: string, awsProfile: string | undefined): SecretStore;
+  /** The Quilt catalog and its CloudFormation stack; absent means the real ones. */
+  quilt?: QuiltDiscoveryDeps;
 }
 
 type SecretOutcome =
@@ -125,15 +129,21 @@ export async function runInit(options: InitOptions, io: CliIo, deps: InitDeps): 
     vpcDirectory: options.offline ? undefined : deps.vpcDirectory,
   };
 
+  const quiltDeps = deps.quilt ?? quiltDiscoveryDeps;
+  const catalog = await answerCatalog(input, quiltDeps);
   const awsProfile = await answer(awsProfileQuestion(input), mode);
-  const region = await answerRequired(regionQuestion(input, awsProfile), mode);
+  const quilt = catalog.catalog && (await discoverQuilt(catalog.catalog, { options, env: io.env, mode, awsProfile, deps: quiltDeps, say }));
+  if (quilt) describeProposals(quilt).forEach(say);
+  const asked = withProposals(input, quilt);
+  const region = await answerRequired(regionQuestion(asked, awsProfile), mode);
   const store = () => deps.secretStore(region, awsProfile);
   const given = await givenSecret(options, io, store);
   const stored = profile?.secretArn && !options.offline ? await storedSecret(profile.secretArn, store(), say) : undefined;
   const unreadArn = options.offline ? profile?.secretArn : undefined;
   const secret = await askSecret({ given: given.parts, stored, unreadArn, checks, mode });
-  const bucket = await answerRequired(bucketQuestion(input, region), mode);
+  const bucket = await answerRequired(bucketQuestion(asked, region), mode);
   const packages = await packageSettings(input);
+  const packager = await answerPackager(asked);
   const vpc = await answerRequired(vpcQuestion(input, region, awsProfile), mode);
   const allowCidrs = await answerRequired(cidrsQuestion(input), mode);
 
@@ -144,6 +154,8 @@ export async function runInit(options: InitOptions, io: CliIo, deps: InitDeps): 
     secretArn: outcome.stored === 'written' ? outcome.write.arn : outcome.arn,
     bucket,
     ...packages,
+    quiltCatalog: quilt?.proposals.quiltCatalog?.value ?? catalog.host,
+    packager,
     vpc,
     allowCidrs,
     benchlingApiUrl: options.benchlingApiUrl ?? profile?.benchlingApiUrl,
@@ -152,11 +164,12 @@ export async function runInit(options: InitOptions, io: CliIo, deps: InitDeps): 
   const written = profileFromAnswers(profile ?? {}, answers);
   const path = await updateProfile(options.profile, io.env, () => written);
   if (outcome.stored === 'not-stored') println(io.stderr, syncLater(options, region));
+  const discovery = quilt && discoveryOutcome(quilt, written, options);
   if (options.json) {
     const action = outcome.stored === 'written' ? outcome.write.action : undefined;
-    println(io.stdout, JSON.stringify({ profile: options.profile, path, settings: written, secret: { stored: outcome.stored, action, arn: answers.secretArn } }));
+    println(io.stdout, JSON.stringify({ profile: options.profile, path, settings: written, secret: { stored: outcome.stored, action, arn: answers.secretArn }, discovery }));
   } else {
-    println(io.stdout, report(options.profile, path, written, outcome));
+    println(io.stdout, [report(options.profile, path, written, outcome), ...(discovery ? describeOutcome(discovery) : [])].join('\n'));
   }
   return 0;
 }
