@@ -1,28 +1,18 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { classifyMessage, parseEnvelope } from '../benchling/webhook-envelope.ts';
-import type { HeaderMap, VerifyResult } from '../benchling/webhook-signature.ts';
-import { AppError } from '../errors/app-error.ts';
 import { createAccessLog, pathOf, type AccessRecord } from '../log/access-log.ts';
-import type { Job } from '../jobs/job.ts';
-import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../config/http-limits.ts';
 import { IgnoredEvents } from './ignored-events.ts';
+import { receiveWebhook, type JobSink, type WebhookVerification } from './webhook-core.ts';
 import { clientErrorHandler } from './socket-answers.ts';
 import { capConnections } from './connection-cap.ts';
-import { jobForMessage } from './jobs.ts';
 import { runChecks, type ReadinessCheck } from './readiness.ts';
 import { serverTimeoutOptions } from './server-timeouts.ts';
 import { ShedLog } from './shed-log.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-/** Where accepted events go: the service only adds jobs, and asks whether it can. */
-export type JobSink = Pick<Queue<Job>, 'enqueue' | 'check'>;
-
-export interface WebhookVerification {
-  verify(headers: HeaderMap, rawBody: Buffer): Promise<VerifyResult>;
-}
+export type { JobSink, WebhookVerification } from './webhook-core.ts';
 
 export interface ServiceDeps {
   log: Logger;
@@ -44,55 +34,6 @@ const SUFFIXES = ['', '/lifecycle', '/canvas', '/event'];
 
 /** What a webhook request came to, for its one log line. */
 const outcomes = new WeakMap<FastifyRequest, Partial<AccessRecord>>();
-
-function sameBase(a: unknown, b: string): boolean {
-  const norm = (s: string) => s.trim().replace(/\/+$/, '').toLowerCase();
-  return typeof a === 'string' && norm(a) === norm(b);
-}
-
-/**
- * Benchling gets a fast, exact answer: verify first, then parse, then check the tenant,
- * then queue durably — and only then 202. A path suffix is a hint; the message type decides.
- */
-async function handleWebhook(deps: ServiceDeps & { ignoredEvents: IgnoredEvents }, request: FastifyRequest, reply: FastifyReply) {
-  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  if (deps.verifier) {
-    let verdict: VerifyResult;
-    try {
-      verdict = await deps.verifier.verify(request.headers, raw);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'JWKS_UNAVAILABLE') {
-        deps.log.warn({ reason: error.message }, 'webhook keys unavailable; Benchling will retry');
-        return reply.code(503).send({ error: 'unavailable', reason: 'jwks_unavailable' });
-      }
-      throw error;
-    }
-    if (!verdict.ok) {
-      outcomes.set(request, { reason: verdict.reason });
-      return reply.code(401).send({ error: 'unauthorized', reason: verdict.reason });
-    }
-  }
-  const parsed = parseEnvelope(raw);
-  if (!parsed.ok) return reply.code(400).send({ error: 'bad_request', message: parsed.message });
-  const { envelope } = parsed;
-  if (!sameBase(envelope.baseURL, deps.apiBase())) {
-    return reply.code(403).send({ error: 'forbidden', reason: 'tenant_mismatch' });
-  }
-  const message = envelope.message as Record<string, unknown> & { type: string };
-  const category = classifyMessage(message.type);
-  if (category === 'lifecycle') return reply.code(200).send({ status: 'ok' });
-  if (category === 'unknown') {
-    deps.ignoredEvents.record(message.type);
-    return reply.code(200).send({ status: 'ignored' });
-  }
-  const webhookId = String(request.headers['webhook-id'] ?? `unsigned-${request.id}`);
-  const job = jobForMessage(category, message, webhookId, (deps.now ?? (() => new Date()))(), (envelope.app as { id?: string } | undefined)?.id);
-  if ('invalid' in job) return reply.code(400).send({ error: 'bad_request', message: job.invalid });
-  const queued = await deps.queue.enqueue(job);
-  if (queued.duplicate) return reply.code(200).send({ status: 'duplicate' });
-  outcomes.set(request, { job: queued.jobId, type: message.type, coalesced: queued.coalesced });
-  return reply.code(202).send({ status: 'accepted', job: queued.jobId });
-}
 
 export function buildServer(deps: ServiceDeps) {
   const insecure = deps.verifier === undefined;
@@ -140,7 +81,13 @@ export function buildServer(deps: ServiceDeps) {
 
   const ignoredEvents = deps.ignoredEvents ?? new IgnoredEvents(log);
   const webhookDeps = { ...deps, ignoredEvents };
-  const handler = (request: FastifyRequest, reply: FastifyReply) => handleWebhook(webhookDeps, request, reply);
+  // The adapter: fastify's request in, the core's answer out, its outcome kept for the access log.
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const answer = await receiveWebhook(webhookDeps, { headers: request.headers, body, requestId: request.id });
+    if (answer.outcome) outcomes.set(request, answer.outcome);
+    return reply.code(answer.status).send(answer.body);
+  };
   for (const suffix of SUFFIXES) {
     app.post(suffix || '/', handler);
     app.post(`/:stage${suffix}`, handler);
