@@ -95,23 +95,25 @@ async function probe(what: string, target: string, init: RequestInit, expected: 
  * nothing signed here would be accepted. What can be checked without the key is that the
  * service is up and that it refuses an unsigned request.
  */
-async function probeDeployed(url: URL, io: CliIo, json: boolean | undefined): Promise<number> {
+export async function probeDeployed(url: URL, io: CliIo, json: boolean | undefined): Promise<number> {
   const unsigned = JSON.stringify({ version: '0', message: { type: 'v2.app.installed' } });
   const probes = [
     await probe('GET /health', `${base(url)}/health`, {}, 200),
     await probe('POST /event unsigned', `${base(url)}/event`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: unsigned }, 401),
   ];
   const ok = probes.every((p) => p.ok);
-  if (json) {
-    println(io.stdout, JSON.stringify({ url: base(url), signed: false, probes, ok }));
-    return ok ? 0 : 1;
+  if (json) println(io.stdout, JSON.stringify({ url: base(url), signed: false, probes, ok }));
+  else {
+    println(io.stdout, `${base(url)} is not on this machine: only Benchling can sign webhooks it accepts, so nothing was signed.`);
+    println(io.stdout, 'Sent what needs no key instead:');
+    for (const p of probes) println(io.stdout, `  ${p.what.padEnd(22)} → ${p.status ?? 'no answer'} ${typeof p.body === 'string' ? p.body : JSON.stringify(p.body)}${p.ok ? '' : '   ✗ unexpected'}`);
   }
-  println(io.stdout, `${base(url)} is not on this machine: only Benchling can sign webhooks it accepts, so nothing was signed.`);
-  println(io.stdout, 'Sent what needs no key instead:');
-  for (const p of probes) println(io.stdout, `  ${p.what.padEnd(22)} → ${p.status ?? 'no answer'} ${typeof p.body === 'string' ? p.body : JSON.stringify(p.body)}${p.ok ? '' : '   ✗ unexpected'}`);
   const [health, refusal] = probes;
   if (refusal?.status !== undefined && refusal.status < 300) println(io.stderr, 'the service ACCEPTED an unsigned request: signature checking is off (--insecure-skip-verify?)');
-  else if (!health?.ok) println(io.stderr, 'the service is not healthy, or not at that URL');
+  else if (refusal?.status !== undefined && !refusal.ok) {
+    println(io.stderr, `the service did not refuse the unsigned request for its missing signature (401) but answered ${refusal.status}: is signature checking off (--insecure-skip-verify)?`);
+  }
+  if (!health?.ok) println(io.stderr, 'the service is not healthy, or not at that URL');
   return ok ? 0 : 1;
 }
 
