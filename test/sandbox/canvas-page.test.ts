@@ -84,3 +84,18 @@ test('the canvas page shows the canvas the app drew, with its package link; "Bro
   assert.match((await page.locator('#status').textContent()) ?? '', /v2\.canvas\.userInteracted → 202/, 'the page says what it sent');
   assert.ok(await page.getByRole('button', { name: 'Back to entry' }).isEnabled());
 });
+
+test('"Update package" there: the canvas shows "Updating…" with its buttons disabled, then the app\'s new view', async () => {
+  await page.locator('button:enabled', { hasText: /^Back to entry$/ }).click();
+  const repackage = page.locator('button:enabled', { hasText: /^Update package$/ });
+  await repackage.waitFor({ timeout: 10_000 });
+  const revisions = world.sandbox.canvasWrites.length;
+  await repackage.click();
+  // Shown by the page at once (as Benchling does after a click) or by the app's own "Updating…" view.
+  // One selector, so "Updating…" shown and no button enabled are seen in the same moment.
+  const updating = page.locator('.canvas:has(:is(.updating-note, .markdown strong):visible:text("Updating…")):not(:has(button:enabled))');
+  await updating.waitFor({ timeout: 10_000 });
+  await page.locator('button:enabled', { hasText: /^Browse files$/ }).waitFor({ timeout: 10_000 });
+  assert.ok(world.sandbox.canvasWrites.length > revisions, 'the app redrew the canvas');
+  assert.equal(await page.locator('.canvas.updating').count(), 0);
+});
