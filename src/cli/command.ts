@@ -43,8 +43,13 @@ function registerCommand(parent: Command, spec: CliCommand<never>, registration:
   const command = parent.command(spec.name).description(spec.description);
   if (registration.flags) spec.options(command, registration.flags);
   else registration.undeclared(command);
-  // Commander hands over the options this command declared, which is what its module's options type describes.
-  command.action(async (options: object) => registration.run(await spec.load(), options as never));
+  // Commander hands over the arguments, then the options this command declared, then the command itself; the
+  // action gets one object, each argument under its declared name, which is what its module's options type describes.
+  command.action(async (...received: unknown[]) => {
+    const self = received.at(-1) as Command;
+    const named = Object.fromEntries(self.registeredArguments.map((argument, i) => [argument.name(), self.processedArgs[i] as unknown]));
+    await registration.run(await spec.load(), { ...(self.opts() as object), ...named } as never);
+  });
 }
 
 /** Adds each command (and each group's commands) to the program, as its module declares it. */

@@ -7,7 +7,9 @@ import { destroyCommand } from './commands/destroy.ts';
 import { initCommand } from './commands/init.ts';
 import { logsCommand } from './commands/logs.ts';
 import { manifestCommand } from './commands/manifest.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
 import { secretsCommands } from './commands/secrets.ts';
+import { sendCommand } from './commands/send.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
 import { synthCommand } from './commands/synth.ts';
@@ -27,6 +29,8 @@ const COMMANDS: readonly CommandEntry[] = [
   synthCommand,
   manifestCommand,
   demoCommand,
+  sandboxCommand,
+  sendCommand,
   statusCommand,
   logsCommand,
   destroyCommand,

@@ -79,6 +79,11 @@ export class CanvasStore {
     return canvas && structuredClone(canvas);
   }
 
+  /** Every canvas, in the order it was created or inserted. */
+  all(): SandboxCanvas[] {
+    return [...this.canvases.values()].map((canvas) => structuredClone(canvas));
+  }
+
   /** A canvas as a user inserts it into an entry (before `v2.canvas.created`): no blocks yet. */
   insert(spec: CanvasInsert): SandboxCanvas {
     const canvas: SandboxCanvas = {

@@ -14,6 +14,8 @@ export interface DispatcherDeps {
   log: RequestLog;
   /** Read per request, so a test can change or remove the limit while the tenant runs. */
   rateLimiter: () => FixedWindowRateLimiter | undefined;
+  /** Told of each request once its response is finished or its connection closed. */
+  onFinished?: (request: LoggedRequest) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export function createDispatcher(deps: DispatcherDeps): (req: IncomingMessage, r
     res.on('close', () => {
       logged.status = res.headersSent ? res.statusCode : logged.status;
       logged.durationMs = Date.now() - started;
+      deps.onFinished?.(logged);
     });
     void handle(deps, find, req, res, url, logged).catch((error: unknown) => reply(res, logged, errorReply(error)));
   };

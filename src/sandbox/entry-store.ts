@@ -59,6 +59,11 @@ export class EntryStore {
     return entry && structuredClone(entry);
   }
 
+  /** Every entry, in the order they were added. */
+  all(): SandboxEntry[] {
+    return [...this.entries.values()].map((entry) => structuredClone(entry));
+  }
+
   attachments(id: string): ReadonlyMap<string, AttachmentSource> {
     return this.files.get(id) ?? new Map();
   }

@@ -14,7 +14,7 @@ import { FaultPlan, type FailureSpec, type TruncationSpec } from './fault-plan.t
 import { benchlingId } from './ids.ts';
 import { DEFAULT_RATE_LIMIT, FixedWindowRateLimiter, type RateLimitSettings } from './rate-limiter.ts';
 import { RequestLog, type LoggedRequest } from './request-log.ts';
-import type { SandboxState } from './route.ts';
+import type { Route, SandboxState } from './route.ts';
 import type { RoutePattern } from './route-pattern.ts';
 import { ALL_ROUTES } from './routes/all-routes.ts';
 import { postWebhook, type WebhookDelivery } from './send-webhook.ts';
@@ -40,6 +40,13 @@ export interface SandboxTenantOptions {
   appVersion?: string;
   /** The manifest's canvas feature id; default `quilt_entry`. */
   featureId?: string;
+  /** Told of each request once answered (e.g. to print what the app calls). */
+  onRequest?: (request: LoggedRequest) => void;
+  /**
+   * More routes, tried before the Benchling API's: the `sandbox` command's page and control
+   * calls. Given the tenant, so they can reach its canvases and send its webhooks.
+   */
+  extraRoutes?: (tenant: SandboxTenant) => readonly Route[];
 }
 
 export interface SendWebhookOptions extends SignOptions {
@@ -88,7 +95,9 @@ export class SandboxTenant {
     this.server = server;
     const baseURL = `http://${this.options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
     this.state = this.buildState(baseURL);
-    server.on('request', createDispatcher({ routes: ALL_ROUTES, state: this.state, log: this.log, rateLimiter: () => this.limiter }));
+    const routes = [...(this.options.extraRoutes?.(this) ?? []), ...ALL_ROUTES];
+    const dispatch = createDispatcher({ routes, state: this.state, log: this.log, rateLimiter: () => this.limiter, onFinished: this.options.onRequest });
+    server.on('request', dispatch);
     if (this.options.seedDemoEntry !== false) this.seededEntryId = seedDemoEntry(this.state.entries).id;
     return this;
   }
@@ -134,6 +143,11 @@ export class SandboxTenant {
     return entry;
   }
 
+  /** Every entry, in the order they were added. */
+  get entries(): SandboxEntry[] {
+    return this.running().entries.all();
+  }
+
   entry(id: string): SandboxEntry | undefined {
     return this.running().entries.get(id);
   }
@@ -157,6 +171,11 @@ export class SandboxTenant {
    */
   insertCanvas(resourceId: string, options: { featureId?: string; appId?: string; data?: string } = {}): SandboxCanvas {
     return structuredClone(this.running().canvases.insert({ ...options, resourceId, featureId: options.featureId ?? this.featureId }));
+  }
+
+  /** Every canvas (the app's and any inserted), in the order they came. */
+  get canvases(): SandboxCanvas[] {
+    return this.running().canvases.all();
   }
 
   canvas(id: string): SandboxCanvas | undefined {

@@ -13,7 +13,11 @@ export class ServeProcess {
   protected output = '';
   url = '';
 
-  constructor(protected readonly env: Record<string, string | undefined>) {}
+  constructor(
+    protected readonly env: Record<string, string | undefined>,
+    /** The working directory, for a process that reads or writes relative paths. */
+    protected readonly cwd?: string,
+  ) {}
 
   /** The real binary, as a user runs it. */
   async start(timeoutMs = 10_000): Promise<this> {
@@ -61,7 +65,7 @@ export class ServeProcess {
   }
 
   protected launch(args: string[], stdin: 'ignore' | 'pipe'): ChildProcess {
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...this.env }, stdio: [stdin, 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...this.env }, cwd: this.cwd, stdio: [stdin, 'pipe', 'pipe'] });
     this.child = child;
     let pending = '';
     child.stderr!.on('data', (d: Buffer) => {

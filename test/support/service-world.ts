@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log/logger.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import { SecretRedactor } from '../../src/secret/redact.ts';
 import { resolveSecret } from '../../src/secret/resolve.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
+import { SandboxTenant, type SandboxTenantOptions } from '../../src/sandbox/index.ts';
 import { SecretState, type SecretLoader } from '../../src/secret/secret-state.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
@@ -31,17 +31,19 @@ export interface ServiceWorld {
 export interface ServiceWorldOptions extends Partial<Omit<ServiceOptions, 'secret'>> {
   loadSecret?: SecretLoader;
   secretTtlMs?: number;
+  /** More options for the world's sandbox tenant (its rate limit is off). */
+  sandbox?: SandboxTenantOptions;
 }
 
 export async function openServiceWorld(overrides: ServiceWorldOptions = {}): Promise<ServiceWorld> {
-  const sandbox = await new SandboxTenant({ rateLimit: false }).start();
+  const sandbox = await new SandboxTenant({ rateLimit: false, ...overrides.sandbox }).start();
   const dir = await mkdtemp(join(tmpdir(), 'bw-service-'));
   const queue = await EmbeddedQueue.open(join(dir, 'queue'));
   const logs: string[] = [];
   const redactor = new SecretRedactor();
   const log = createLogger({ level: 'debug', destination: { write: (l: string) => logs.push(l) }, redactor });
   const env = sandbox.serviceEnv();
-  const { loadSecret, secretTtlMs, ...serviceOverrides } = overrides;
+  const { loadSecret, secretTtlMs, sandbox: _sandboxOptions, ...serviceOverrides } = overrides;
   const inline = () =>
     resolveSecret({ flags: { benchlingSecrets: env.BENCHLING_SECRETS }, env: {} }, {
       readFile: async () => '',
