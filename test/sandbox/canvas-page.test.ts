@@ -1,3 +1,4 @@
+import type { Job } from '../../src/jobs/job.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ const CATALOG = 'catalog.example.com';
 // Filled in once the service listens: the sandbox starts first, since the service needs its URL.
 const consoleOptions: ConsoleOptions = { appUrl: '' };
 let world: ServiceWorld;
-let worker: WorkerLoop;
+let worker: WorkerLoop<Job>;
 let profile: string;
 let browser: BrowserContext;
 let page: Page;
