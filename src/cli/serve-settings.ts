@@ -19,6 +19,7 @@ export const SERVE_SETTINGS = [
   'exportMaxFiles',
   'exportMaxRatio',
   'jobMaxFailures',
+  'workerConcurrency',
 ] as const satisfies readonly SettingKey[];
 
 /** `serve` alone: the worker answers no HTTP. */

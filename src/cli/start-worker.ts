@@ -28,7 +28,7 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor });
+  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor, concurrency: settings.workerConcurrency });
   worker.start();
   return worker;
 }

@@ -4,6 +4,7 @@ import type { Env } from './env.ts';
 import { byteSize } from './byte-size.ts';
 import { DEFAULT_EXPORT_LIMITS } from './export-limits.ts';
 import { JOB_FAILURE_LIMIT } from './dead-letter-limits.ts';
+import { DEFAULT_WORKER_CONCURRENCY, MAX_WORKER_CONCURRENCY } from './worker-concurrency.ts';
 import type { Profile } from './profile.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -91,6 +92,12 @@ export const SETTINGS = {
   httpMaxConnections: setting({ env: 'HTTP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100_000), default: 256 }),
   // At most 10: SQS's maxReceiveCount (JOB_RECEIVE_LIMIT, 20) must stay above it and the deferrals a job may get.
   jobMaxFailures: setting({ env: 'JOB_MAX_FAILURES', schema: z.coerce.number().int().min(1).max(10), default: JOB_FAILURE_LIMIT }),
+  /** Jobs one worker runs at once (worker-concurrency.ts); on ECS the default follows the task's CPU. */
+  workerConcurrency: setting({
+    env: 'WORKER_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(MAX_WORKER_CONCURRENCY),
+    default: DEFAULT_WORKER_CONCURRENCY,
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { httpLimitsFrom, type HttpSettingKey } from '../config/http-limits.ts';
 import { SETTINGS } from '../config/settings.ts';
+import { workerConcurrencyForCpu } from '../config/worker-concurrency.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { appImage } from './container-image.ts';
 import { AppTask, CONTAINER_PORT } from './constructs/app-task.ts';
@@ -44,11 +45,13 @@ export interface AppSettings {
   readonly exportMaxRatio?: number;
   /** JOB_MAX_FAILURES: failures after which the worker moves a job to the dead-letter queue (default 5, at most 10). */
   readonly jobMaxFailures?: number;
+  /** WORKER_CONCURRENCY: jobs each worker task runs at once (1 to 32); default one per quarter vCPU of the worker task, 2 to 8. */
+  readonly workerConcurrency?: number;
 }
 
 const PLAIN_SETTINGS = ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
 /** Settings with a range: checked at synth, as the containers will read them. */
-const CHECKED_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio', 'jobMaxFailures'] as const;
+const CHECKED_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio', 'jobMaxFailures', 'workerConcurrency'] as const;
 
 export interface TaskSize {
   /** Fargate CPU units. */
@@ -205,11 +208,16 @@ export class BenchlingWebhook extends Construct {
       role: 'webhook',
       servesHttp: true,
     });
+    const workerCpu = props.worker?.cpu ?? 1024;
     const worker = new AppTask(this, 'WorkerTask', {
       ...common,
       command: WORKER_COMMAND,
-      environment: { ...environment, [RATE_LIMIT_ENV]: formatRate(this.workerRateBudget) },
-      cpu: props.worker?.cpu ?? 1024,
+      environment: {
+        [SETTINGS.workerConcurrency.env]: String(workerConcurrencyForCpu(workerCpu)),
+        ...environment,
+        [RATE_LIMIT_ENV]: formatRate(this.workerRateBudget),
+      },
+      cpu: workerCpu,
       memoryLimitMiB: props.worker?.memoryLimitMiB ?? 2048,
       role: 'worker',
     });

@@ -78,3 +78,12 @@ test('JOB_MAX_FAILURES: 5 by default, a whole number from 1 to 10 (SQS\'s receiv
     });
   }
 });
+
+test('WORKER_CONCURRENCY: 2 by default, a whole number from 1 to 32, from flag, env or profile', () => {
+  assert.equal(resolveSettings(['workerConcurrency'], { flags: {}, env: {} }).values.workerConcurrency, 2);
+  assert.equal(resolveSettings(['workerConcurrency'], { flags: { workerConcurrency: '6' }, env: { WORKER_CONCURRENCY: '3' } }).values.workerConcurrency, 6);
+  assert.equal(resolveSettings(['workerConcurrency'], { flags: {}, env: {}, profile: { workerConcurrency: 8 } }).values.workerConcurrency, 8);
+  for (const bad of ['0', '33', '1.5', 'many']) {
+    assert.throws(() => resolveSettings(['workerConcurrency'], { flags: {}, env: { WORKER_CONCURRENCY: bad } }), /^.*WORKER_CONCURRENCY is invalid/);
+  }
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { workerConcurrencyForCpu } from '../../src/config/worker-concurrency.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -31,7 +32,7 @@ before(() => {
       imageUri: ECR_IMAGE,
       alarmEmail: 'ops@example.com',
       apiAccessLogs: true,
-      settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500, jobMaxFailures: 3 },
+      settings: { packager: ENGINE_QUEUE, packagePrefix: 'lab-notes', exportMaxDownload: '1GiB', exportMaxFiles: 500, jobMaxFailures: 3, workerConcurrency: 6 },
       webhook: { http: { bodyTimeoutSeconds: 15, maxConnections: 128 } },
     },
     { knownSecretValues: known },
@@ -264,4 +265,11 @@ test('CDK users can put the construct in a stack of their own (environment-agnos
   const env = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
   assert.deepEqual(env.find((e) => e.Name === 'AWS_REGION')?.Value, { Ref: 'AWS::Region' });
   guardOutdir(outdir);
+});
+
+test('WORKER_CONCURRENCY: the worker runs what the stack is told, else one job per quarter vCPU of its task (4 for the default 1024)', () => {
+  assert.equal(workerEnv(t).WORKER_CONCURRENCY, '6');
+  assert.equal(workerEnv(registry).WORKER_CONCURRENCY, '4');
+  assert.deepEqual([256, 512, 1024, 2048, 4096].map(workerConcurrencyForCpu), [2, 2, 4, 8, 8]);
+  assert.throws(() => synthStack({ imageUri: ECR_IMAGE, settings: { workerConcurrency: 0 } }), /WORKER_CONCURRENCY\) is invalid/);
 });
