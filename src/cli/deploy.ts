@@ -9,7 +9,7 @@ import { formatChecks } from '../deploy/pre-deploy-gate.ts';
 import type { DeployRecord } from '../deploy/deploy-history.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import { chooseImage, describeImage, type ImageChoice } from '../infra/image-choice.ts';
-import { defaultStackName, type StackInputValues } from '../infra/inputs.ts';
+import type { StackInputValues } from '../infra/inputs.ts';
 import { parseSecretArn } from '../infra/secret-arn.ts';
 import { serializeSecret } from '../secret/check.ts';
 import { diffSecretFields, hasChanges } from '../secret/diff.ts';
@@ -20,6 +20,7 @@ import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
 import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
+import { stackLocation } from './stack-location.ts';
 import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
 
@@ -156,20 +157,6 @@ async function planImage(image: ImageChoice, io: CliIo): Promise<{ choice: Image
   return { choice: image, docker, text: `${describeImage(image)}; ${status}` };
 }
 
-/** The stack deploy works on, and its region, known before the secret is synced: the stack's state is read first. */
-function stackBeforeSync(options: DeployOptions, io: CliIo, context: CommandContext, secretRef: string | undefined): { stackName: string; region?: string } {
-  let arnRegion: string | undefined;
-  try {
-    arnRegion = secretRef === undefined ? undefined : parseSecretArn(secretRef, 'the secret').region;
-  } catch {
-    // A secret name: the region comes from the settings or the SDK.
-  }
-  return {
-    stackName: options.stackName ?? context.profile?.stackName ?? defaultStackName(options.profile),
-    region: context.region ?? io.env.CDK_DEFAULT_REGION ?? arnRegion,
-  };
-}
-
 function parseSkips(options: DeployOptions): string[] {
   const skips = (options.skipResources ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
   if (options.skipResources !== undefined && skips.length === 0) throw new UsageError('SKIP_RESOURCES_INVALID', '--skip-resources needs comma-separated logical ids');
@@ -230,7 +217,7 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
   const say = (text: string) => println(io.stderr, context.redactor.scrub(text));
   const runtime = operateRuntime();
   const confirmation = { yes: options.yes === true, runtime };
-  const early = run.rollbackTo ? { stackName: run.rollbackTo.stackName, region: context.region } : stackBeforeSync(options, io, context, run.secretRef);
+  const early = run.rollbackTo ? { stackName: run.rollbackTo.stackName, region: context.region } : stackLocation(options, io.env, context, run.secretRef);
   const target = { region: early.region, awsProfile: context.profile?.awsProfile };
   const clients = createOperateClients(target, io.env);
   const deployer = io.stackDeployer ?? new ToolkitStackDeployer();

@@ -212,3 +212,24 @@ test('DELETE_FAILED: what is left is named with the way to finish; deploy change
   assert.match(run.stderr, /aws cloudformation delete-stack --stack-name BenchlingWebhookStack --retain-resources Bucket --region us-east-1/);
   assertUnchanged(stack);
 });
+
+test('validate reads the stack state too: a stack deploy cannot update fails the gate with its fix, changing nothing', async () => {
+  const stack = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
+  const env = await deployEnv();
+  await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
+  const run = await runDeploy(['validate', '--json'], env, new MockedCloudFormationDeployer());
+  assert.equal(run.code, 1, run.stdout);
+  const { checks } = JSON.parse(run.stdout) as { checks: { name: string; status: string; detail: string; fix?: string }[] };
+  const state = checks.find((c) => c.name === 'stack state');
+  assert.equal(state?.status, 'failed');
+  assert.match(state!.detail, /^\[STACK_UPDATE_ROLLBACK_FAILED\] stack BenchlingWebhookStack is UPDATE_ROLLBACK_FAILED: the rollback could not restore WebhookService/);
+  assert.match(state!.fix!, /--skip-resources WebhookService/);
+  assert.deepEqual(checks.filter((c) => c.status === 'failed').map((c) => c.name), ['stack state']);
+  assert.deepEqual(stack.changed(), []);
+
+  stubs.cloudFormation.reset();
+  world({});
+  const fresh = JSON.parse((await runDeploy(['validate', '--json'], env, new MockedCloudFormationDeployer())).stdout) as { ok: boolean; checks: { name: string; status: string; detail: string }[] };
+  assert.equal(fresh.ok, true);
+  assert.match(fresh.checks.find((c) => c.name === 'stack state')!.detail, /does not exist yet: deploy creates it/);
+});
