@@ -285,6 +285,14 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
   }
 }
 
+/** The dry run's view of the change, read-only, when there is a template and AWS may be asked. */
+async function previewForDryRun(options: DeployOptions, io: CliIo, context: CommandContext, stack: { stackName?: string; template?: string }, secretRef: string | undefined) {
+  if (options.offline || !stack.template || !stack.stackName) return undefined;
+  const { previewChange } = await import('./deploy-preview.ts');
+  const location = stackLocation({ ...options, stackName: stack.stackName }, io.env, context, secretRef);
+  return previewChange(location, stack.template, context.profile?.awsProfile, io.env);
+}
+
 /**
  * `deploy`: gate → secrets sync → synth → deploy. The gate runs first and a broken secret
  * ends the command in well under a second, before anything touches AWS; before it, a deploy
@@ -319,13 +327,15 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
   const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
   const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
   const imagePlan = await planImage(image, io);
-  const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker } };
+  const change = await previewForDryRun(options, io, context, stack, secret.arn ?? resolved.input.aws?.arn ?? context.profile?.secretArn);
+  const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker }, ...(change ? { change } : {}) };
   if (options.json) println(io.stdout, JSON.stringify(plan));
   else {
     println(io.stdout, `deploy plan (dry run: nothing is written, CloudFormation is not touched)\n${formatChecks(checks)}`);
     println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ')}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
     println(io.stdout, stack.template ? `  stack     ${stack.stackName}: template ${stack.template}` : `  stack     ${stack.note}`);
     println(io.stdout, `  image     ${imagePlan.text}`);
+    if (change && stack.stackName) println(io.stdout, (await import('./deploy-preview.ts')).formatPreview(stack.stackName, change));
   }
   return 0;
 }

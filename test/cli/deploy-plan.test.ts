@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient, type Change } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, GetTemplateCommand, type Change } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -132,4 +132,43 @@ test('a change set with no changes: nothing to confirm, the change set is remove
   const [record] = await readHistory(historyPaths('default', env));
   assert.equal(record?.outcome, 'unchanged');
   assert.equal(record?.previousState, 'UPDATE_COMPLETE');
+});
+
+interface TemplateJson {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+test('deploy --dry-run, when CloudFormation answers, prints the stack state and the same plan, read from the deployed template, and changes nothing', async () => {
+  const env = await deployEnv();
+  await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
+  // No stack yet: everything is added.
+  const fresh = world({});
+  const first = await runDeploy(['deploy', '--dry-run', '--json', ...FLAGS], env, new MockedCloudFormationDeployer());
+  assert.equal(first.code, 0, first.stderr);
+  const created = JSON.parse(first.stdout) as { stack: { template: string }; change: { reached: boolean; stackState: { kind: string }; plan: { add: unknown[]; modify: unknown[] } } };
+  assert.equal(created.change.reached, true);
+  assert.equal(created.change.stackState.kind, 'absent');
+  const template = JSON.parse(await readFile(created.stack.template, 'utf8')) as TemplateJson;
+  assert.equal(created.change.plan.add.length, Object.keys(template.Resources).length);
+  assert.deepEqual(fresh.calls, []);
+
+  // Deployed: a template whose bucket had another name (a replacement) and whose task policy lacked a statement (a broadening).
+  stubs.cloudFormation.reset();
+  const deployed = structuredClone(template);
+  const bucket = Object.entries(deployed.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+  bucket[1].Properties = { ...bucket[1].Properties, BucketName: 'packages-old' };
+  const [policyId, policy] = Object.entries(deployed.Resources).find(([, r]) => r.Type === 'AWS::IAM::Policy')!;
+  const statements = (policy.Properties!.PolicyDocument as { Statement: object[] }).Statement;
+  const added = statements.pop() as { Action: string | string[] };
+  const stack = world({ status: 'UPDATE_COMPLETE' });
+  stubs.cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(deployed) });
+  const run = await runDeploy(['deploy', '--dry-run', ...FLAGS], env, new MockedCloudFormationDeployer());
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^ {2}state {5}stack BenchlingWebhookStack is UPDATE_COMPLETE: ready to update$/m);
+  assert.match(run.stdout, /^ {2}plan for BenchlingWebhookStack: 0 to add, 1 to modify, 1 to replace, 0 to remove$/m);
+  assert.match(run.stdout, new RegExp(`^ {6}± ${bucket[0]} \\(AWS::S3::Bucket\\)$`, 'm'));
+  assert.match(run.stdout, new RegExp(`^ {6}${policyId} \\(AWS::IAM::Policy\\): Allow `, 'm'));
+  assert.ok(run.stdout.includes([added.Action].flat()[0]!), `the added statement's action is named:\n${run.stdout}`);
+  assert.match(run.stdout, /the deploy would refuse this replacement without --allow-replacement/);
+  assert.deepEqual(stack.calls, [], 'a dry run creates no change set');
 });
