@@ -217,7 +217,8 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
   const say = (text: string) => println(io.stderr, context.redactor.scrub(text));
   const runtime = operateRuntime();
   const confirmation = { yes: options.yes === true, runtime };
-  const early = run.rollbackTo ? { stackName: run.rollbackTo.stackName, region: context.region } : stackLocation(options, io.env, context, run.secretRef);
+  // A rollback goes back to the stack its record names.
+  const early = stackLocation({ ...options, stackName: run.rollbackTo?.stackName ?? options.stackName }, io.env, context, run.secretRef);
   const target = { region: early.region, awsProfile: context.profile?.awsProfile };
   const clients = createOperateClients(target, io.env);
   const deployer = io.stackDeployer ?? new ToolkitStackDeployer();

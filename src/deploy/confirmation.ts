@@ -16,5 +16,15 @@ export async function confirmChange(question: string, what: string, policy: Conf
   if (!policy.runtime.interactive()) {
     throw new UsageError('CONFIRMATION_REQUIRED', `${what} needs confirmation, but this is not a terminal: nothing was changed; pass --yes to confirm`);
   }
-  if (!(await policy.runtime.confirm(question))) throw new AppError('NOT_CONFIRMED', `not confirmed: nothing was changed (${what})`);
+  if (!(await ask(question, policy))) throw new AppError('NOT_CONFIRMED', `not confirmed: nothing was changed (${what})`);
+}
+
+/** Ctrl-C at the prompt is a no, not a crash: the caller then undoes what it prepared. */
+async function ask(question: string, policy: ConfirmationPolicy): Promise<boolean> {
+  try {
+    return await policy.runtime.confirm(question);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') return false;
+    throw error;
+  }
 }

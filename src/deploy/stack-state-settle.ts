@@ -138,6 +138,9 @@ export async function settleStack(options: SettleOptions): Promise<SettledStack>
     const outcome = classifyStack(stack, options.context);
     if (outcome.kind === 'absent' || outcome.kind === 'ready') {
       options.say(formatOutcome(outcome));
+      if (options.skipResources.length > 0 && !acted.has('update-rollback-failed')) {
+        options.say(`--skip-resources ignored: the stack's rollback had not failed, so nothing is skipped`);
+      }
       return { before, after: stack };
     }
     if (outcome.kind === 'delete-failed' || outcome.kind === 'blocked') throw refuse(outcome);

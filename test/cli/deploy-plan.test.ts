@@ -172,3 +172,13 @@ test('deploy --dry-run, when CloudFormation answers, prints the stack state and 
   assert.match(run.stdout, /the deploy would refuse this replacement without --allow-replacement/);
   assert.deepEqual(stack.calls, [], 'a dry run creates no change set');
 });
+
+test('Ctrl-C at the question is a no: nothing is deployed and the change set is deleted again', async () => {
+  const interrupted = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+  restoreRuntime = useOperateRuntime({ interactive: () => true, confirm: async () => Promise.reject(interrupted) });
+  const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
+  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /error \[NOT_CONFIRMED\]: not confirmed: nothing was changed \(deploying the change to BenchlingWebhookStack\)/);
+  assert.deepEqual(stack.calls.map((c) => c.command), ['CreateChangeSet', 'DeleteChangeSet']);
+});
