@@ -34,6 +34,8 @@ export interface DeploySteps {
   requireApproval: ApprovalLevel;
   runtime: Pick<OperateRuntime, 'now'>;
   say(line: string): void;
+  /** Runs once the change is confirmed (or found empty), before it is executed: the deferred secret update. */
+  beforeExecute?: () => Promise<void>;
   /** Executes the change set while watching the ECS tasks. */
   execute(request: { assemblyDir: string; stackName: string; changeSetName: string }): Promise<DeployOutcome>;
 }
@@ -83,6 +85,7 @@ export async function deployChange(change: ChangeToDeploy, steps: DeploySteps): 
   steps.say(formatPlan(stackName, plan));
   if (hasNoChanges(description) || isEmptyPlan(plan)) {
     await discardChangeSet(cfn, stackName, name, stackIsNew);
+    await steps.beforeExecute?.();
     await record(change, steps, hash, 'unchanged', at);
     return { status: 'unchanged', stackName };
   }
@@ -93,6 +96,7 @@ export async function deployChange(change: ChangeToDeploy, steps: DeploySteps): 
     await discardChangeSet(cfn, stackName, name, stackIsNew);
     throw error;
   }
+  await steps.beforeExecute?.();
   const outcome = await steps.execute({ assemblyDir: change.assemblyDir, stackName, changeSetName: name });
   await record(change, steps, hash, outcome.status, at);
   return outcome;

@@ -237,12 +237,19 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
     });
     const paths = history.historyPaths(options.profile, io.env);
     let change;
+    let writeLater: (() => Promise<void>) | undefined;
     if (run.rollbackTo) {
       const assemblyDir = await history.restoreAssembly(paths, run.rollbackTo.templateHash);
       say(`rolling back ${early.stackName} to the deploy of ${run.rollbackTo.at} (version ${run.rollbackTo.version}, image ${run.rollbackTo.image})`);
       change = { assemblyDir, stackName: early.stackName, version: run.rollbackTo.version, image: run.rollbackTo.image, rollbackTo: run.rollbackTo };
     } else {
-      const secretArn = await syncSecret(options, io, context, run.secret, run.secretName);
+      const secret = await planSecret(run.secret, run.secretName, context, io, false);
+      // A new secret is created now: the template needs its ARN, and nothing reads it yet. An
+      // existing one is rewritten only once the change is confirmed: running tasks re-read it.
+      const later = secret.arn !== undefined && secret.action === 'update';
+      const secretArn = later ? secret.arn! : await syncSecret(options, io, context, run.secret, run.secretName);
+      if (later) say(`secret ${secret.name}: to be updated (${secret.changes.join(' ')}) once the change is confirmed`);
+      writeLater = later ? async () => void (await syncSecret(options, io, context, run.secret, run.secretName)) : undefined;
       const stack = await synthForDeploy(options, io, context, secretArn);
       change = { assemblyDir: stack.outdir, stackName: stack.stackName, version: VERSION, image: await imageLabel(run.image, stack.outdir, stack.stackName) };
     }
@@ -257,6 +264,7 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
         requireApproval: settings.requireApproval,
         runtime,
         say,
+        beforeExecute: writeLater,
         execute: (request) =>
           deployAndWatch({
             deployer,

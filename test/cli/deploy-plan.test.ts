@@ -182,3 +182,25 @@ test('Ctrl-C at the question is a no: nothing is deployed and the change set is 
   assert.match(run.stderr, /error \[NOT_CONFIRMED\]: not confirmed: nothing was changed \(deploying the change to BenchlingWebhookStack\)/);
   assert.deepEqual(stack.calls.map((c) => c.command), ['CreateChangeSet', 'DeleteChangeSet']);
 });
+
+test('an existing secret whose fields changed is rewritten only once the change is confirmed', async () => {
+  restoreRuntime = useOperateRuntime({ interactive: () => false });
+  const env = await deployEnv();
+  await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
+  const versions = () => fake.find('benchling-webhook/default')!.versions.length;
+  const before = versions();
+  const changed = { ...env, BENCHLING_SECRETS: JSON.stringify({ ...sandbox.secret, note: 'rotated' }) };
+  const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
+  const declined = await runDeploy(['deploy', ...FLAGS], changed, new MockedCloudFormationDeployer());
+  assert.equal(declined.code, 2, declined.stderr);
+  assert.match(declined.stderr, /secret benchling-webhook\/default: to be updated \(\+note\) once the change is confirmed/);
+  assert.equal(versions(), before, 'the secret was not rewritten');
+  assert.deepEqual(stack.changed(), ['CreateChangeSet']);
+
+  const confirmed = await runDeploy(['deploy', ...FLAGS, '--yes'], changed, new MockedCloudFormationDeployer());
+  assert.equal(confirmed.code, 0, confirmed.stderr);
+  assert.equal(versions(), before + 1);
+  const written = confirmed.stderrLines.findIndex((l) => l.text.startsWith('secret updated'));
+  const plan = confirmed.stderrLines.findIndex((l) => l.text.startsWith('plan for'));
+  assert.ok(written > plan && plan >= 0, 'written after the plan');
+});
