@@ -6,7 +6,7 @@ import { APPROVAL_LEVELS, type ApprovalLevel } from '../deploy/stack-deployer.ts
 import type { DockerStatus } from '../deploy/docker-probe.ts';
 import type { ImageTarget } from '../deploy/image-advice.ts';
 import { formatChecks } from '../deploy/pre-deploy-gate.ts';
-import type { DeployRecord } from '../deploy/deploy-history.ts';
+import type { DeployRecord, HistoryPaths } from '../deploy/deploy-history.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import { chooseImage, describeImage, type ImageChoice } from '../infra/image-choice.ts';
 import type { StackInputValues } from '../infra/inputs.ts';
@@ -20,6 +20,7 @@ import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
 import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
+import type { ChangeResult, ChangeToDeploy } from './deploy-change.ts';
 import { stackLocation } from './stack-location.ts';
 import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
@@ -194,6 +195,54 @@ interface RealDeploy {
   rollbackTo: DeployRecord | undefined;
 }
 
+interface PreparedChange {
+  change: Omit<ChangeToDeploy, 'region' | 'awsProfile' | 'settled'>;
+  /** The deferred secret update, run once the change is confirmed. */
+  writeLater?: () => Promise<void>;
+}
+
+/** The assembly to deploy: the recorded one on --rollback, else the secret synced (or its update deferred) and the stack synthesized. */
+async function prepareChange(
+  options: DeployOptions,
+  io: CliIo,
+  context: CommandContext,
+  run: RealDeploy,
+  where: { stackName: string; history: HistoryPaths; say(line: string): void },
+): Promise<PreparedChange> {
+  if (run.rollbackTo) {
+    const { restoreAssembly } = await import('../deploy/deploy-history.ts');
+    const assemblyDir = await restoreAssembly(where.history, run.rollbackTo.templateHash);
+    where.say(`rolling back ${where.stackName} to the deploy of ${run.rollbackTo.at} (version ${run.rollbackTo.version}, image ${run.rollbackTo.image})`);
+    return { change: { assemblyDir, stackName: where.stackName, version: run.rollbackTo.version, image: run.rollbackTo.image, rollbackTo: run.rollbackTo } };
+  }
+  const secret = await planSecret(run.secret, run.secretName, context, io, false);
+  // A new secret is created now: the template needs its ARN, and nothing reads it yet. An
+  // existing one is rewritten only once the change is confirmed: running tasks re-read it.
+  const later = secret.arn !== undefined && secret.action === 'update';
+  const secretArn = later ? secret.arn! : await syncSecret(options, io, context, run.secret, run.secretName);
+  if (later) where.say(`secret ${secret.name}: to be updated (${secret.changes.join(' ')}) once the change is confirmed`);
+  const stack = await synthForDeploy(options, io, context, secretArn);
+  return {
+    change: { assemblyDir: stack.outdir, stackName: stack.stackName, version: VERSION, image: await imageLabel(run.image, stack.outdir, stack.stackName) },
+    writeLater: later ? async () => void (await syncSecret(options, io, context, run.secret, run.secretName)) : undefined,
+  };
+}
+
+/** The final word: the outcome on stdout (or JSON), a failure's story on stderr; the exit code. */
+async function printResult(result: ChangeResult, options: DeployOptions, io: CliIo, context: CommandContext, settings: WatchSettings): Promise<number> {
+  if (result.status === 'unchanged') {
+    const text = `no changes: ${result.stackName} already runs this template`;
+    println(io.stdout, options.json ? JSON.stringify({ status: 'unchanged', stackName: result.stackName }) : text);
+    return 0;
+  }
+  const report = await import('../deploy/deploy-report.ts');
+  const text = report.formatOutcome(result, settings.maxFailures);
+  if (options.json) println(io.stdout, context.redactor.scrub(JSON.stringify(report.outcomeJson(result))));
+  else if (result.status === 'deployed') println(io.stdout, context.redactor.scrub(text));
+  if (result.status !== 'deployed' || options.json) println(io.stderr, context.redactor.scrub(text));
+  return result.status === 'deployed' ? 0 : 1;
+}
+
 /**
  * The real path, after the gate: the stack's state first (waiting, repairing after
  * confirmation, or refusing), then secrets sync and synth (or, on --rollback, the recorded
@@ -236,23 +285,7 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
       say,
     });
     const paths = history.historyPaths(options.profile, io.env);
-    let change;
-    let writeLater: (() => Promise<void>) | undefined;
-    if (run.rollbackTo) {
-      const assemblyDir = await history.restoreAssembly(paths, run.rollbackTo.templateHash);
-      say(`rolling back ${early.stackName} to the deploy of ${run.rollbackTo.at} (version ${run.rollbackTo.version}, image ${run.rollbackTo.image})`);
-      change = { assemblyDir, stackName: early.stackName, version: run.rollbackTo.version, image: run.rollbackTo.image, rollbackTo: run.rollbackTo };
-    } else {
-      const secret = await planSecret(run.secret, run.secretName, context, io, false);
-      // A new secret is created now: the template needs its ARN, and nothing reads it yet. An
-      // existing one is rewritten only once the change is confirmed: running tasks re-read it.
-      const later = secret.arn !== undefined && secret.action === 'update';
-      const secretArn = later ? secret.arn! : await syncSecret(options, io, context, run.secret, run.secretName);
-      if (later) say(`secret ${secret.name}: to be updated (${secret.changes.join(' ')}) once the change is confirmed`);
-      writeLater = later ? async () => void (await syncSecret(options, io, context, run.secret, run.secretName)) : undefined;
-      const stack = await synthForDeploy(options, io, context, secretArn);
-      change = { assemblyDir: stack.outdir, stackName: stack.stackName, version: VERSION, image: await imageLabel(run.image, stack.outdir, stack.stackName) };
-    }
+    const { change, writeLater } = await prepareChange(options, io, context, run, { stackName: early.stackName, history: paths, say });
     const result = await deployChange(
       { ...change, region: early.region, awsProfile: target.awsProfile, settled },
       {
@@ -279,16 +312,7 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
           }),
       },
     );
-    if (result.status === 'unchanged') {
-      const text = `no changes: ${result.stackName} already runs this template`;
-      println(io.stdout, options.json ? JSON.stringify({ status: 'unchanged', stackName: result.stackName }) : text);
-      return 0;
-    }
-    const text = report.formatOutcome(result, settings.maxFailures);
-    if (options.json) println(io.stdout, context.redactor.scrub(JSON.stringify(report.outcomeJson(result))));
-    else if (result.status === 'deployed') println(io.stdout, context.redactor.scrub(text));
-    if (result.status !== 'deployed' || options.json) say(text);
-    return result.status === 'deployed' ? 0 : 1;
+    return printResult(result, options, io, context, settings);
   } finally {
     destroyClients(clients);
   }
