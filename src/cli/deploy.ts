@@ -6,7 +6,8 @@ import { APPROVAL_LEVELS, type ApprovalLevel } from '../deploy/stack-deployer.ts
 import type { DockerStatus } from '../deploy/docker-probe.ts';
 import type { ImageTarget } from '../deploy/image-advice.ts';
 import { formatChecks } from '../deploy/pre-deploy-gate.ts';
-import { UsageError } from '../errors/app-error.ts';
+import type { DeployRecord, HistoryPaths } from '../deploy/deploy-history.ts';
+import { AppError, UsageError } from '../errors/app-error.ts';
 import { chooseImage, describeImage, type ImageChoice } from '../infra/image-choice.ts';
 import type { StackInputValues } from '../infra/inputs.ts';
 import { parseSecretArn } from '../infra/secret-arn.ts';
@@ -19,8 +20,13 @@ import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
 import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
+import type { ChangeResult, ChangeToDeploy } from './deploy-change.ts';
+import { stackLocation } from './stack-location.ts';
 import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
+
+/** How long deploy waits for a stack that another operation is still changing. */
+const STACK_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
 interface WatchSettings {
   pollIntervalMs: number;
@@ -152,41 +158,172 @@ async function planImage(image: ImageChoice, io: CliIo): Promise<{ choice: Image
   return { choice: image, docker, text: `${describeImage(image)}; ${status}` };
 }
 
-/** The real path, after the gate: secrets sync, synth, then deploy while watching the ECS tasks. */
-async function deployForReal(options: DeployOptions, io: CliIo, context: CommandContext, settings: WatchSettings, secret: BenchlingSecret, secretName: string): Promise<number> {
-  const secretArn = await syncSecret(options, io, context, secret, secretName);
+function parseSkips(options: DeployOptions): string[] {
+  const skips = (options.skipResources ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (options.skipResources !== undefined && skips.length === 0) throw new UsageError('SKIP_RESOURCES_INVALID', '--skip-resources needs comma-separated logical ids');
+  return skips;
+}
+
+/** --rollback: the record to go back to, found before anything else happens. */
+async function rollbackRecord(options: DeployOptions, io: CliIo): Promise<DeployRecord | undefined> {
+  if (!options.rollback) return undefined;
+  if (options.imageUri !== undefined || options.buildImage) {
+    throw new UsageError('ROLLBACK_OPTIONS_CONFLICT', '--rollback deploys the image of the earlier deploy: leave out --image-uri and --build-image');
+  }
+  const { historyPaths, readHistory, rollbackTarget } = await import('../deploy/deploy-history.ts');
+  const target = rollbackTarget(await readHistory(historyPaths(options.profile, io.env)));
+  if (!target) {
+    throw new AppError('NO_PREVIOUS_DEPLOY', `profile ${options.profile} has no earlier successful deploy with a different template to go back to: see \`benchling-webhook status --history\``);
+  }
+  return target;
+}
+
+/** What the record calls the image: its URI, or the content hash of the image built from the Dockerfile. */
+async function imageLabel(image: ImageChoice, assemblyDir: string, stackName: string): Promise<string> {
+  if (image.uri !== undefined) return image.uri;
+  const { builtImageHashes } = await import('../deploy/deploy-history.ts');
+  const hashes = await builtImageHashes(assemblyDir, stackName);
+  return hashes.length > 0 ? `built from the Dockerfile (asset ${hashes.join(', ')})` : 'built from the Dockerfile';
+}
+
+interface RealDeploy {
+  settings: WatchSettings;
+  secret: BenchlingSecret;
+  secretName: string;
+  secretRef: string | undefined;
+  image: ImageChoice;
+  rollbackTo: DeployRecord | undefined;
+}
+
+interface PreparedChange {
+  change: Omit<ChangeToDeploy, 'region' | 'awsProfile' | 'settled'>;
+  /** The deferred secret update, run once the change is confirmed. */
+  writeLater?: () => Promise<void>;
+}
+
+/** The assembly to deploy: the recorded one on --rollback, else the secret synced (or its update deferred) and the stack synthesized. */
+async function prepareChange(
+  options: DeployOptions,
+  io: CliIo,
+  context: CommandContext,
+  run: RealDeploy,
+  where: { stackName: string; history: HistoryPaths; say(line: string): void },
+): Promise<PreparedChange> {
+  if (run.rollbackTo) {
+    const { restoreAssembly } = await import('../deploy/deploy-history.ts');
+    const assemblyDir = await restoreAssembly(where.history, run.rollbackTo.templateHash);
+    where.say(`rolling back ${where.stackName} to the deploy of ${run.rollbackTo.at} (version ${run.rollbackTo.version}, image ${run.rollbackTo.image})`);
+    return { change: { assemblyDir, stackName: where.stackName, version: run.rollbackTo.version, image: run.rollbackTo.image, rollbackTo: run.rollbackTo } };
+  }
+  const secret = await planSecret(run.secret, run.secretName, context, io, false);
+  // A new secret is created now: the template needs its ARN, and nothing reads it yet. An
+  // existing one is rewritten only once the change is confirmed: running tasks re-read it.
+  const later = secret.arn !== undefined && secret.action === 'update';
+  const secretArn = later ? secret.arn! : await syncSecret(options, io, context, run.secret, run.secretName);
+  if (later) where.say(`secret ${secret.name}: to be updated (${secret.changes.join(' ')}) once the change is confirmed`);
   const stack = await synthForDeploy(options, io, context, secretArn);
-  const [{ createOperateClients, destroyClients }, { deployAndWatch }, { ToolkitStackDeployer }, { abortableSleep }, report] = await Promise.all([
-    import('../operate/aws-clients.ts'),
-    import('../deploy/deploy-and-watch.ts'),
-    import('../deploy/toolkit-deployer.ts'),
-    import('../deploy/abortable-sleep.ts'),
-    import('../deploy/deploy-report.ts'),
-  ]);
+  return {
+    change: { assemblyDir: stack.outdir, stackName: stack.stackName, version: VERSION, image: await imageLabel(run.image, stack.outdir, stack.stackName) },
+    writeLater: later ? async () => void (await syncSecret(options, io, context, run.secret, run.secretName)) : undefined,
+  };
+}
+
+/** The final word: the outcome on stdout (or JSON), a failure's story on stderr; the exit code. */
+async function printResult(result: ChangeResult, options: DeployOptions, io: CliIo, context: CommandContext, settings: WatchSettings): Promise<number> {
+  if (result.status === 'unchanged') {
+    const text = `no changes: ${result.stackName} already runs this template`;
+    println(io.stdout, options.json ? JSON.stringify({ status: 'unchanged', stackName: result.stackName }) : text);
+    return 0;
+  }
+  const report = await import('../deploy/deploy-report.ts');
+  const text = report.formatOutcome(result, settings.maxFailures);
+  if (options.json) println(io.stdout, context.redactor.scrub(JSON.stringify(report.outcomeJson(result))));
+  else if (result.status === 'deployed') println(io.stdout, context.redactor.scrub(text));
+  if (result.status !== 'deployed' || options.json) println(io.stderr, context.redactor.scrub(text));
+  return result.status === 'deployed' ? 0 : 1;
+}
+
+/**
+ * The real path, after the gate: the stack's state first (waiting, repairing after
+ * confirmation, or refusing), then secrets sync and synth (or, on --rollback, the recorded
+ * assembly), then the plan, its confirmation, and the deploy while watching the ECS tasks.
+ */
+async function deployForReal(options: DeployOptions, io: CliIo, context: CommandContext, run: RealDeploy): Promise<number> {
+  const { settings } = run;
+  const [{ createOperateClients, destroyClients }, { deployAndWatch }, { ToolkitStackDeployer }, { abortableSleep }, report, { settleStack }, history, { deployChange }, { operateRuntime }] =
+    await Promise.all([
+      import('../operate/aws-clients.ts'),
+      import('../deploy/deploy-and-watch.ts'),
+      import('../deploy/toolkit-deployer.ts'),
+      import('../deploy/abortable-sleep.ts'),
+      import('../deploy/deploy-report.ts'),
+      import('../deploy/stack-state-settle.ts'),
+      import('../deploy/deploy-history.ts'),
+      import('./deploy-change.ts'),
+      import('../operate/operate-runtime.ts'),
+    ]);
   // Whatever AWS says goes through the redactor too: a task's log line is not ours to trust.
   const say = (text: string) => println(io.stderr, context.redactor.scrub(text));
-  const target = { region: stack.region, awsProfile: context.profile?.awsProfile };
+  const runtime = operateRuntime();
+  const confirmation = { yes: options.yes === true, runtime };
+  // A rollback goes back to the stack its record names.
+  const early = stackLocation({ ...options, stackName: run.rollbackTo?.stackName ?? options.stackName }, io.env, context, run.secretRef);
+  const target = { region: early.region, awsProfile: context.profile?.awsProfile };
   const clients = createOperateClients(target, io.env);
+  const deployer = io.stackDeployer ?? new ToolkitStackDeployer();
   try {
-    const outcome = await deployAndWatch({
-      deployer: io.stackDeployer ?? new ToolkitStackDeployer(),
-      clients,
-      request: { assemblyDir: stack.outdir, stackName: stack.stackName, ...target, requireApproval: settings.requireApproval, progress: say },
-      pollIntervalMs: settings.pollIntervalMs,
-      maxFailures: settings.maxFailures,
-      sleep: abortableSleep,
-      now: () => new Date(),
-      onFailure: (failure, count) => say(report.formatTaskFailure(failure, count, settings.maxFailures)),
-      onNotice: say,
+    const settled = await settleStack({
+      cloudFormation: clients.cloudFormation,
+      context: early,
+      noWait: options.wait === false,
+      skipResources: parseSkips(options),
+      confirmation,
+      pollMs: settings.pollIntervalMs,
+      waitLimitMs: STACK_WAIT_LIMIT_MS,
+      sleep: (ms) => runtime.sleep(ms),
+      now: () => runtime.now(),
+      say,
     });
-    const text = report.formatOutcome(outcome, settings.maxFailures);
-    if (options.json) println(io.stdout, context.redactor.scrub(JSON.stringify(report.outcomeJson(outcome))));
-    else if (outcome.status === 'deployed') println(io.stdout, context.redactor.scrub(text));
-    if (outcome.status !== 'deployed' || options.json) say(text);
-    return outcome.status === 'deployed' ? 0 : 1;
+    const paths = history.historyPaths(options.profile, io.env);
+    const { change, writeLater } = await prepareChange(options, io, context, run, { stackName: early.stackName, history: paths, say });
+    const result = await deployChange(
+      { ...change, region: early.region, awsProfile: target.awsProfile, settled },
+      {
+        deployer,
+        clients,
+        history: paths,
+        confirmation,
+        allowReplacement: options.allowReplacement === true,
+        requireApproval: settings.requireApproval,
+        runtime,
+        say,
+        beforeExecute: writeLater,
+        execute: (request) =>
+          deployAndWatch({
+            deployer,
+            clients,
+            request: { ...request, ...target, requireApproval: settings.requireApproval, progress: say },
+            pollIntervalMs: settings.pollIntervalMs,
+            maxFailures: settings.maxFailures,
+            sleep: abortableSleep,
+            now: () => new Date(),
+            onFailure: (failure, count) => say(report.formatTaskFailure(failure, count, settings.maxFailures)),
+            onNotice: say,
+          }),
+      },
+    );
+    return printResult(result, options, io, context, settings);
   } finally {
     destroyClients(clients);
   }
+}
+
+/** The dry run's view of the change, read-only, when there is a template and AWS may be asked. */
+async function previewForDryRun(options: DeployOptions, io: CliIo, context: CommandContext, stack: { stackName?: string; template?: string }, secretRef: string | undefined) {
+  if (options.offline || !stack.template || !stack.stackName) return undefined;
+  const { previewChange } = await import('./deploy-preview.ts');
+  const location = stackLocation({ ...options, stackName: stack.stackName }, io.env, context, secretRef);
+  return previewChange(location, stack.template, context.profile?.awsProfile, io.env);
 }
 
 /**
@@ -198,9 +335,12 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
 export async function deploy(options: DeployOptions, io: CliIo): Promise<number> {
   // Flags first: a usage error comes back before the gate's network checks.
   const settings = options.dryRun ? undefined : parseWatchSettings(options);
+  if (settings) parseSkips(options);
+  const rollbackTo = settings ? await rollbackRecord(options, io) : undefined;
   const context = await commandContext(options, io);
   const image = chooseImage(options, RELEASED_IMAGE);
-  if (settings && image.source === 'build') await requireDocker(options, context, io);
+  // A rollback's image is already pushed: its template names it.
+  if (settings && !rollbackTo && image.source === 'build') await requireDocker(options, context, io);
   const resolved = await resolveCommandSecret(options, context, io);
   if (!resolved.secret) {
     println(io.stderr, formatReport(resolved.report));
@@ -213,17 +353,22 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
     return 1;
   }
   const target = options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
-  if (settings) return deployForReal(options, io, context, settings, resolved.secret, target);
+  if (settings) {
+    const secretRef = resolved.input.aws?.arn ?? context.profile?.secretArn;
+    return deployForReal(options, io, context, { settings, secret: resolved.secret, secretName: target, secretRef, image, rollbackTo });
+  }
   const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
   const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
   const imagePlan = await planImage(image, io);
-  const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker } };
+  const change = await previewForDryRun(options, io, context, stack, secret.arn ?? resolved.input.aws?.arn ?? context.profile?.secretArn);
+  const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker }, ...(change ? { change } : {}) };
   if (options.json) println(io.stdout, JSON.stringify(plan));
   else {
     println(io.stdout, `deploy plan (dry run: nothing is written, CloudFormation is not touched)\n${formatChecks(checks)}`);
     println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ')}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
     println(io.stdout, stack.template ? `  stack     ${stack.stackName}: template ${stack.template}` : `  stack     ${stack.note}`);
     println(io.stdout, `  image     ${imagePlan.text}`);
+    if (change && stack.stackName) println(io.stdout, (await import('./deploy-preview.ts')).formatPreview(stack.stackName, change));
   }
   return 0;
 }

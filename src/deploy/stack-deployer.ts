@@ -7,6 +7,8 @@ export interface DeployRequest {
   /** A synthesized cloud assembly (`synth --out`). */
   assemblyDir: string;
   stackName: string;
+  /** The change set that `createChangeSet` prepares and `deploy` executes. */
+  changeSetName: string;
   region: string | undefined;
   /** A named profile of the AWS config files; undefined means the SDK's default chain. */
   awsProfile: string | undefined;
@@ -16,10 +18,13 @@ export interface DeployRequest {
 }
 
 /**
- * Creates or updates one stack and resolves when CloudFormation has finished. Aborting the
- * signal abandons the deploy: the caller stops waiting and the deployer stops polling soon
- * after; CloudFormation carries on (rolling back once ECS's circuit breaker trips).
+ * Deploys one stack in two steps, so that the plan can be shown and confirmed in between:
+ * `createChangeSet` publishes the assets and creates the change set, leaving it for review;
+ * `deploy` executes that change set and resolves when CloudFormation has finished. Aborting
+ * the signal abandons the deploy: the caller stops waiting and the deployer stops polling
+ * soon after; CloudFormation carries on (rolling back once ECS's circuit breaker trips).
  */
 export interface StackDeployer {
+  createChangeSet(request: DeployRequest): Promise<void>;
   deploy(request: DeployRequest, signal: AbortSignal): Promise<void>;
 }

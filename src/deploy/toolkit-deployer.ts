@@ -16,12 +16,18 @@ async function realToolkit(ioHost: IIoHost, request: DeployRequest): Promise<Too
   });
 }
 
-/** Exactly the one stack, by name: the assembly may hold others (a pipeline, a test app). */
-export async function toolkitDeployOptions(request: DeployRequest): Promise<DeployOptions> {
+/**
+ * Exactly the one stack, by name: the assembly may hold others (a pipeline, a test app).
+ * `prepare` creates the named change set and leaves it in review; otherwise that change set is executed.
+ */
+export async function toolkitDeployOptions(request: DeployRequest, step: 'prepare' | 'execute'): Promise<DeployOptions> {
   const { StackSelectionStrategy } = await import('@aws-cdk/toolkit-lib');
   return {
     stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [request.stackName] },
-    deploymentMethod: { method: 'change-set' },
+    deploymentMethod:
+      step === 'prepare'
+        ? { method: 'change-set', changeSetName: request.changeSetName, execute: false }
+        : { method: 'execute-change-set', changeSetName: request.changeSetName },
     rollback: true,
   };
 }
@@ -41,13 +47,21 @@ function explainToolkitError(error: unknown): unknown {
 export class ToolkitStackDeployer implements StackDeployer {
   constructor(private readonly createToolkit: ToolkitFactory = realToolkit) {}
 
-  async deploy(request: DeployRequest, signal: AbortSignal): Promise<void> {
+  createChangeSet(request: DeployRequest): Promise<void> {
+    return this.run(request, 'prepare', new AbortController().signal);
+  }
+
+  deploy(request: DeployRequest, signal: AbortSignal): Promise<void> {
+    return this.run(request, 'execute', signal);
+  }
+
+  private async run(request: DeployRequest, step: 'prepare' | 'execute', signal: AbortSignal): Promise<void> {
     const host = new ProgressIoHost(request.progress, request.requireApproval);
     signal.addEventListener('abort', () => host.abandon(), { once: true });
     const toolkit = await this.createToolkit(host, request);
     const assembly = await toolkit.fromAssemblyDirectory(request.assemblyDir);
     try {
-      await toolkit.deploy(assembly, await toolkitDeployOptions(request));
+      await toolkit.deploy(assembly, await toolkitDeployOptions(request, step));
     } catch (error) {
       throw explainToolkitError(error);
     }

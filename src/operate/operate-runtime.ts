@@ -15,6 +15,8 @@ export interface OperateRuntime {
   interactive(): boolean;
   /** Asks for a line of text. */
   ask(message: string): Promise<string>;
+  /** Asks a yes/no question; no is the default answer. */
+  confirm(message: string): Promise<boolean>;
 }
 
 const processRuntime: OperateRuntime = {
@@ -32,6 +34,10 @@ const processRuntime: OperateRuntime = {
   ask: async (message) => {
     const { input } = await import('@inquirer/prompts');
     return input({ message });
+  },
+  confirm: async (message) => {
+    const { confirm } = await import('@inquirer/prompts');
+    return confirm({ message, default: false });
   },
 };
 

@@ -9,17 +9,23 @@ import { runBin, runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 
-// A CloudFormation endpoint that records every call: the gate must stop before any reaches it.
+// A CloudFormation endpoint that records every call and its action: the gate must stop before
+// any reaches it, and a dry run may only read (the stack's state, its deployed template).
 let cloudFormation: Server;
 let cloudFormationUrl: string;
 const cloudFormationCalls: string[] = [];
+const READS = /Action=(DescribeStacks|GetTemplate)&/;
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
 
 before(async () => {
   cloudFormation = createServer((req, res) => {
-    cloudFormationCalls.push(`${req.method} ${req.url}`);
-    res.writeHead(500).end();
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      cloudFormationCalls.push(`${req.method} ${req.url} ${body}`);
+      res.writeHead(500).end();
+    });
   });
   await new Promise<void>((resolve) => cloudFormation.listen(0, '127.0.0.1', resolve));
   cloudFormationUrl = `http://127.0.0.1:${(cloudFormation.address() as { port: number }).port}`;
@@ -65,5 +71,6 @@ test('deploy --dry-run on a good secret prints the plan (secret name and fields,
   assert.equal(plan.stack.stackName, 'BenchlingWebhookStack');
   assert.match(plan.stack.template, /\.template\.json$/);
   assert.equal(fake.find('benchling-webhook/default')!.versions.length, versions, 'no secret version written');
-  assert.deepEqual(cloudFormationCalls, []);
+  assert.deepEqual(cloudFormationCalls.filter((call) => !READS.test(call)), [], 'CloudFormation was only read');
+  assert.equal(plan.change.reached, false, 'this CloudFormation answers 500: the plan says so and the dry run stands');
 });

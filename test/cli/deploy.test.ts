@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CliIo } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
 import { readProfile } from '../../src/config/profile.ts';
-import { abortableSleep } from '../../src/deploy/abortable-sleep.ts';
-import type { DeployRequest, StackDeployer } from '../../src/deploy/stack-deployer.ts';
-import { AwsSecretStore } from '../../src/secret/aws-secret-store.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { captured, knownSecretValues } from '../support/leak-guard.ts';
+import { knownSecretValues } from '../support/leak-guard.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 import { SECRET_KEY_REASON, WEBHOOK_SERVICE, playEcs } from '../deploy/ecs-world.ts';
+import { runDeploy } from '../deploy/deploy-run.ts';
+import { MockedCloudFormationDeployer, StackWorld } from '../deploy/stack-world.ts';
 
 // CloudFormation, ECS and CloudWatch Logs have no loopback double: they are the SDK mocks the
 // project rules allow. Secrets Manager is the loopback fake and Benchling the sandbox tenant.
@@ -31,75 +27,6 @@ before(async () => {
   knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
 });
 after(() => Promise.all([fake.stop(), sandbox.stop()]));
-
-const CLOUDFORMATION_PATIENCE_MS = 20_000;
-
-/**
- * Stands in for toolkit-lib (whose deploy also needs STS, SSM, S3/ECR asset publishing and a
- * Docker build): it creates the stack through the mocked CloudFormation client and polls it
- * until it settles, exactly as long as the stack says it is in progress.
- */
-class MockedCloudFormationDeployer implements StackDeployer {
-  request?: DeployRequest;
-  template = '';
-  startedAt = 0;
-  signal?: AbortSignal;
-
-  constructor(private readonly onStart: (at: number) => void = () => undefined) {}
-
-  async deploy(request: DeployRequest, signal: AbortSignal): Promise<void> {
-    Object.assign(this, { request, signal, startedAt: Date.now() });
-    this.onStart(this.startedAt);
-    const file = (await readdir(request.assemblyDir)).find((name) => name === `${request.stackName}.template.json`);
-    assert.ok(file, `the assembly holds ${request.stackName}.template.json`);
-    this.template = await readFile(join(request.assemblyDir, file), 'utf8');
-    captured('template handed to the deployer', this.template);
-    const cloudFormation = new CloudFormationClient({ region: request.region });
-    await cloudFormation.send(new CreateStackCommand({ StackName: request.stackName, TemplateBody: this.template }));
-    while (!signal.aborted) {
-      // CloudFormation's own wait, shortened: a watcher that never gives up fails the test here instead of hanging it.
-      if (Date.now() - this.startedAt > CLOUDFORMATION_PATIENCE_MS) throw new Error('the stack is still CREATE_IN_PROGRESS: CloudFormation timed out');
-      const status = (await cloudFormation.send(new DescribeStacksCommand({ StackName: request.stackName }))).Stacks?.[0]?.StackStatus ?? '';
-      if (!status.endsWith('_IN_PROGRESS')) {
-        if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE') return;
-        throw new Error(`the stack ended ${status}`);
-      }
-      await abortableSleep(50, signal);
-    }
-    throw new Error('abandoned');
-  }
-}
-
-interface TimedRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** When each stderr line was written. */
-  stderrLines: { at: number; text: string }[];
-  endedAt: number;
-}
-
-/** As runCli, plus the deployer and a timestamp on every stderr write. */
-async function runDeploy(argv: string[], env: Record<string, string | undefined>, deployer: StackDeployer): Promise<TimedRun> {
-  const stdout: string[] = [];
-  const stderrLines: { at: number; text: string }[] = [];
-  const stderr = { write: (text: string) => stderrLines.push({ at: Date.now(), text }) };
-  const io: CliIo = {
-    stdout: { write: (text: string) => stdout.push(text) },
-    stderr,
-    logs: stderr,
-    env,
-    readFile: (path) => readFile(path, 'utf8'),
-    secretStore: (region) =>
-      new AwsSecretStore(new SecretsManagerClient({ region: region ?? env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 })),
-    stackDeployer: deployer,
-  };
-  const code = await main(argv, io);
-  const run = { code, stdout: stdout.join(''), stderr: stderrLines.map((l) => l.text).join(''), stderrLines, endedAt: Date.now() };
-  captured('deploy stdout', run.stdout);
-  captured('deploy stderr', run.stderr);
-  return run;
-}
 
 async function deployEnv(): Promise<Record<string, string | undefined>> {
   return {
@@ -122,8 +49,7 @@ const FAILURES = 3;
  * gate, the sync and the synth) a webhook task stops every interval, half an interval after a poll.
  */
 function stackThatNeverSettles(): { deployer: MockedCloudFormationDeployer; stopTimes: number[] } {
-  stubs.cloudFormation.on(CreateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/BenchlingWebhookStack/1' });
-  stubs.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'BenchlingWebhookStack', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+  new StackWorld(stubs.cloudFormation, { afterExecute: ['CREATE_IN_PROGRESS'] });
   const stopTimes: number[] = [];
   const deployer = new MockedCloudFormationDeployer((start) => {
     for (let k = 0; k < 10; k++) stopTimes.push(start + INTERVAL_MS / 2 + k * INTERVAL_MS);
@@ -140,7 +66,8 @@ function stackThatNeverSettles(): { deployer: MockedCloudFormationDeployer; stop
 
 // An image already pushed: the deploy then needs no Docker, and deployEnv names none.
 const IMAGE_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/benchling-webhook:test';
-const WATCH_FLAGS = ['--poll-interval', String(INTERVAL_MS / 1000), '--max-task-failures', String(FAILURES), '--no-cfn-validation', '--image-uri', IMAGE_URI];
+// --yes: these runs have no terminal to confirm the plan in.
+const WATCH_FLAGS = ['--yes', '--poll-interval', String(INTERVAL_MS / 1000), '--max-task-failures', String(FAILURES), '--no-cfn-validation', '--image-uri', IMAGE_URI];
 
 test('tasks that cannot read app_definition_id: the reason is printed within one poll interval and deploy exits 1 after 3 failures, not waiting for CloudFormation', async (t) => {
   const { deployer, stopTimes } = stackThatNeverSettles();
@@ -194,8 +121,7 @@ test('deploy --json gives up the same way and prints one JSON object with each f
 test('a container log line that echoes a secret value is printed with the value redacted', async () => {
   const stopTimes: number[] = [];
   const deployer = new MockedCloudFormationDeployer((start) => stopTimes.push(start + 10));
-  stubs.cloudFormation.on(CreateStackCommand).resolves({});
-  stubs.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'BenchlingWebhookStack', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+  new StackWorld(stubs.cloudFormation, { afterExecute: ['CREATE_IN_PROGRESS'] });
   playEcs(stubs, {
     stopTimes,
     now: Date.now,
@@ -213,21 +139,10 @@ test('a container log line that echoes a secret value is printed with the value 
 
 test('a stack that reaches CREATE_COMPLETE: the webhook URL and the next step are printed, exit 0', async () => {
   const url = 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/';
-  let polls = 0;
-  stubs.cloudFormation.on(CreateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/BenchlingWebhookStack/1' });
-  stubs.cloudFormation.on(DescribeStacksCommand).callsFake(() => {
-    polls += 1;
-    const done = polls > 3;
-    return {
-      Stacks: [
-        {
-          StackName: 'BenchlingWebhookStack',
-          StackStatus: done ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS',
-          CreationTime: new Date(),
-          Outputs: done ? [{ OutputKey: 'WebhookUrl', OutputValue: url }, { OutputKey: 'ClusterName', OutputValue: 'c' }] : [],
-        },
-      ],
-    };
+  // The stack does not exist; after the change set is executed it is in progress for three polls.
+  new StackWorld(stubs.cloudFormation, {
+    afterExecute: ['CREATE_IN_PROGRESS', 'CREATE_IN_PROGRESS', 'CREATE_IN_PROGRESS', 'CREATE_COMPLETE'],
+    outputs: { WebhookUrl: url, ClusterName: 'c' },
   });
   playEcs(stubs, { stopTimes: [], now: Date.now, stoppedReason: '', stopCode: '', containers: [] });
   const deployer = new MockedCloudFormationDeployer();

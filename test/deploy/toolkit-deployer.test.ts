@@ -10,7 +10,7 @@ import { synthStack } from '../infra/support.ts';
 const STACK = 'BwDeployTarget';
 
 function request(assemblyDir: string, lines: string[] = [], overrides: Partial<DeployRequest> = {}): DeployRequest {
-  return { assemblyDir, stackName: STACK, region: 'us-east-1', awsProfile: undefined, requireApproval: 'never', progress: (line) => lines.push(line), ...overrides };
+  return { assemblyDir, stackName: STACK, changeSetName: 'benchling-webhook-20261205-080000000', region: 'us-east-1', awsProfile: undefined, requireApproval: 'never', progress: (line) => lines.push(line), ...overrides };
 }
 
 /** The real toolkit, except that `deploy` resolves its stack selection against the assembly instead of calling AWS. */
@@ -33,12 +33,15 @@ class SelectingToolkit extends Toolkit {
 
 const synthesized = synthStack({}, { stackName: STACK }).outdir;
 
-test('the toolkit deployer hands toolkit-lib the synthesized assembly, selects exactly the named stack, and deploys by change set with rollback', async () => {
+test('the toolkit deployer hands toolkit-lib the synthesized assembly, selects exactly the named stack, creates the named change set for review, then executes that one with rollback', async () => {
   let toolkit: SelectingToolkit | undefined;
   const deployer = new ToolkitStackDeployer(async (host) => (toolkit = new SelectingToolkit(host)));
+  await deployer.createChangeSet(request(synthesized));
+  assert.deepEqual(toolkit!.selected, [STACK]);
+  assert.deepEqual(toolkit!.options?.deploymentMethod, { method: 'change-set', changeSetName: 'benchling-webhook-20261205-080000000', execute: false });
   await deployer.deploy(request(synthesized), new AbortController().signal);
   assert.deepEqual(toolkit!.selected, [STACK]);
-  assert.deepEqual(toolkit!.options?.deploymentMethod, { method: 'change-set' });
+  assert.deepEqual(toolkit!.options?.deploymentMethod, { method: 'execute-change-set', changeSetName: 'benchling-webhook-20261205-080000000' });
   assert.equal(toolkit!.options?.rollback, true);
 
   const other = new ToolkitStackDeployer(async (host) => new SelectingToolkit(host));

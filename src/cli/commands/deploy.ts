@@ -11,6 +11,13 @@ export interface DeployOptions extends ValidateOptions, StackInputValues {
   pollInterval?: string;
   maxTaskFailures?: string;
   requireApproval?: string;
+  /** --yes: confirm the plan and any repair of the stack's state without asking. */
+  yes?: boolean;
+  /** Commander's `--no-wait` sets this to false. */
+  wait?: boolean;
+  skipResources?: string;
+  allowReplacement?: boolean;
+  rollback?: boolean;
 }
 
 export const deployCommand: CliCommand<DeployOptions> = {
@@ -25,7 +32,12 @@ export const deployCommand: CliCommand<DeployOptions> = {
     command
       .option('--poll-interval <seconds>', 'how often to look for stopped ECS tasks while the stack deploys', '10')
       .option('--max-task-failures <n>', 'stop waiting after this many failed ECS tasks; the circuit breaker rolls back', '3')
-      .option('--require-approval <level>', 'never: deploy IAM changes unattended; broadening: refuse changes that widen IAM permissions', 'never');
+      .option('--require-approval <level>', 'never: deploy IAM changes unattended; broadening: refuse changes that widen IAM permissions', 'never')
+      .option('--yes', 'confirm the plan (and deleting a failed or empty stack, or continuing a failed rollback) without asking; needed when not in a terminal')
+      .option('--no-wait', 'refuse, instead of waiting, when the stack is still in progress')
+      .option('--skip-resources <ids>', 'comma-separated logical ids a continued rollback of an UPDATE_ROLLBACK_FAILED stack skips')
+      .option('--allow-replacement', 'deploy even when the change replaces the bucket, a queue or the secret (their contents do not move)')
+      .option('--rollback', "deploy the previous successful deploy's template and image again (see `status --history`)");
   },
   load: async () => (await import('../deploy.ts')).deploy,
 };

@@ -3,6 +3,8 @@ import type { CliCommand } from '../command.ts';
 
 export interface StatusOptions extends StackTargetOptions {
   json?: boolean;
+  /** --history: the profile's deploy records instead of the stack's health. */
+  history?: boolean;
 }
 
 export const statusCommand: CliCommand<StatusOptions> = {
@@ -11,6 +13,7 @@ export const statusCommand: CliCommand<StatusOptions> = {
   options(command, flags) {
     flags
       .stackTarget(command)
+      .option('--history', "list the profile's deploys (when, version, image, template hash, outcome, the stack's state before); needs no AWS")
       .addHelpText(
         'after',
         '\nexit codes: 0 healthy; 1 unhealthy: the stack failed or rolled back, fewer tasks running than desired, jobs in the dead-letter queue, or an alarm in ALARM; 2 usage error',
