@@ -1,44 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { deployTestWorld } from '../deploy/deploy-test-world.ts';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'node:test';
 import { historyPaths, templateHash, type DeployRecord } from '../../src/deploy/deploy-history.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 import { playEcs } from '../deploy/ecs-world.ts';
 import { runDeploy } from '../deploy/deploy-run.ts';
 import { MockedCloudFormationDeployer, StackWorld } from '../deploy/stack-world.ts';
 
-// CloudFormation and ECS are the SDK mocks the project rules allow; Secrets Manager is the
-// loopback fake, Benchling the sandbox tenant.
-const stubs = { cloudFormation: mockClient(CloudFormationClient), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
-afterEach(() => Object.values(stubs).forEach((stub) => stub.reset()));
-
-let fake: SecretsManagerFake;
-let sandbox: SandboxTenant;
-before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
-});
-after(() => Promise.all([fake.stop(), sandbox.stop()]));
-
-async function deployEnv(): Promise<Record<string, string | undefined>> {
-  return {
-    ...fake.env(),
-    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-history-')),
-    BENCHLING_API_URL: sandbox.url,
-    BENCHLING_JWKS_URL: sandbox.jwksUrl,
-    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-history-reg-')),
-    BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
-    CDK_DOCKER: '/nonexistent/docker',
-  };
-}
+const peers = deployTestWorld('bw-history-');
+const { stubs } = peers;
 
 // A registry outside ECR: the template names such an image as given.
 const image = (tag: string) => `ghcr.io/acme/benchling-webhook:${tag}`;
@@ -50,7 +21,7 @@ function stackWorld(): StackWorld {
 }
 
 test('two deploys are recorded next to the profile; deploy --rollback deploys the first one\'s template and image again; status --history shows all three', async () => {
-  const env = await deployEnv();
+  const env = await peers.env();
   const stack = stackWorld();
   const first = new MockedCloudFormationDeployer();
   assert.equal((await runDeploy(['deploy', ...FLAGS, '--image-uri', image('one')], env, first)).code, 0);
@@ -92,15 +63,15 @@ test('two deploys are recorded next to the profile; deploy --rollback deploys th
 });
 
 test('deploy --rollback with fewer than two successful deploys: NO_PREVIOUS_DEPLOY before any AWS call', async () => {
-  const env = await deployEnv();
+  const env = await peers.env();
   const stack = stackWorld();
-  fake.calls.length = 0;
+  peers.fake.calls.length = 0;
   const none = await runDeploy(['deploy', ...FLAGS, '--rollback'], env, new MockedCloudFormationDeployer());
   assert.equal(none.code, 1);
   assert.match(none.stderr, /error \[NO_PREVIOUS_DEPLOY\]: profile default has no earlier successful deploy .*status --history/);
   assert.deepEqual(stack.calls, []);
   assert.equal(stack.reads.length, 0);
-  assert.deepEqual(fake.calls, []);
+  assert.deepEqual(peers.fake.calls, []);
   const empty = await runDeploy(['status', '--history'], env, new MockedCloudFormationDeployer());
   assert.equal(empty.stdout.trim(), 'no deploys recorded for profile default yet');
 });

@@ -1,49 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient, GetTemplateCommand, type Change } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { deployTestWorld } from '../deploy/deploy-test-world.ts';
+import { readFile } from 'node:fs/promises';
+import { afterEach, test } from 'node:test';
+import { GetTemplateCommand, type Change } from '@aws-sdk/client-cloudformation';
 import { historyPaths, readHistory } from '../../src/deploy/deploy-history.ts';
 import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 import { playEcs } from '../deploy/ecs-world.ts';
 import { runDeploy } from '../deploy/deploy-run.ts';
 import { MockedCloudFormationDeployer, StackWorld, addChange, replaceChange, type StackWorldOptions } from '../deploy/stack-world.ts';
 
-// CloudFormation and ECS are the SDK mocks the project rules allow; Secrets Manager is the
-// loopback fake, Benchling the sandbox tenant. No run has a terminal unless a test gives it one.
-const stubs = { cloudFormation: mockClient(CloudFormationClient), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
+const peers = deployTestWorld('bw-plan-');
+const { stubs } = peers;
 let restoreRuntime: () => void = () => undefined;
-afterEach(() => {
-  Object.values(stubs).forEach((stub) => stub.reset());
-  restoreRuntime();
-});
-
-let fake: SecretsManagerFake;
-let sandbox: SandboxTenant;
-before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
-});
-after(() => Promise.all([fake.stop(), sandbox.stop()]));
-
-async function deployEnv(): Promise<Record<string, string | undefined>> {
-  return {
-    ...fake.env(),
-    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-plan-')),
-    BENCHLING_API_URL: sandbox.url,
-    BENCHLING_JWKS_URL: sandbox.jwksUrl,
-    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-plan-reg-')),
-    BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
-    CDK_DOCKER: '/nonexistent/docker',
-  };
-}
+afterEach(() => restoreRuntime());
 
 const FLAGS = ['--poll-interval', '0.05', '--no-cfn-validation', '--image-uri', 'ghcr.io/acme/benchling-webhook:1'];
 
@@ -75,7 +44,7 @@ const MIXED_CHANGES: Change[] = [
 test('the plan names what is added, modified and replaced and the IAM statements it broadens; without a terminal or --yes nothing is deployed and the change set goes', async () => {
   restoreRuntime = useOperateRuntime({ interactive: () => false });
   const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /^plan for BenchlingWebhookStack: 1 to add, 2 to modify, 1 to replace, 0 to remove$/m);
   assert.match(run.stderr, /^ {4}\+ Alarm \(AWS::CloudWatch::Alarm\)$/m);
@@ -91,14 +60,14 @@ test('at a terminal the plan is confirmed before it is deployed', async () => {
   const asked: string[] = [];
   restoreRuntime = useOperateRuntime({ interactive: () => true, confirm: async (question) => (asked.push(question), true) });
   const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(asked, ['Deploy this change to BenchlingWebhookStack?']);
   assert.deepEqual(stack.changed(), ['CreateChangeSet', 'ExecuteChangeSet']);
 });
 
 test('a change set that replaces the bucket is refused without --allow-replacement, with --yes alone too; with it, it is deployed', async () => {
-  const env = await deployEnv();
+  const env = await peers.env();
   const changes = [replaceChange('Bucket', 'AWS::S3::Bucket'), addChange('Alarm', 'AWS::CloudWatch::Alarm')];
   const stack = world({ status: 'UPDATE_COMPLETE', changes });
   const refused = await runDeploy(['deploy', ...FLAGS, '--yes'], env, new MockedCloudFormationDeployer());
@@ -116,13 +85,13 @@ test('a change set that replaces the bucket is refused without --allow-replaceme
 test('a replacement CloudFormation can only decide while it runs (Conditional) is refused the same way', async () => {
   const conditional: Change = { Type: 'Resource', ResourceChange: { Action: 'Modify', Replacement: 'Conditional', LogicalResourceId: 'Jobs', ResourceType: 'AWS::SQS::Queue' } };
   world({ status: 'UPDATE_COMPLETE', changes: [conditional] });
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /error \[STATEFUL_REPLACEMENT_REFUSED\]: the change to BenchlingWebhookStack replaces Jobs \(AWS::SQS::Queue\) \[may be replaced\]/);
 });
 
 test('a change set with no changes: nothing to confirm, the change set is removed, the deploy is recorded as unchanged', async () => {
-  const env = await deployEnv();
+  const env = await peers.env();
   const stack = world({ status: 'UPDATE_COMPLETE', changes: [] });
   const run = await runDeploy(['deploy', ...FLAGS], env, new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
@@ -139,7 +108,7 @@ interface TemplateJson {
 }
 
 test('deploy --dry-run, when CloudFormation answers, prints the stack state and the same plan, read from the deployed template, and changes nothing', async () => {
-  const env = await deployEnv();
+  const env = await peers.env();
   await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
   // No stack yet: everything is added.
   const fresh = world({});
@@ -177,7 +146,7 @@ test('Ctrl-C at the question is a no: nothing is deployed and the change set is 
   const interrupted = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
   restoreRuntime = useOperateRuntime({ interactive: () => true, confirm: async () => Promise.reject(interrupted) });
   const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /error \[NOT_CONFIRMED\]: not confirmed: nothing was changed \(deploying the change to BenchlingWebhookStack\)/);
   assert.deepEqual(stack.calls.map((c) => c.command), ['CreateChangeSet', 'DeleteChangeSet']);
@@ -185,11 +154,11 @@ test('Ctrl-C at the question is a no: nothing is deployed and the change set is 
 
 test('an existing secret whose fields changed is rewritten only once the change is confirmed', async () => {
   restoreRuntime = useOperateRuntime({ interactive: () => false });
-  const env = await deployEnv();
+  const env = await peers.env();
   await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
-  const versions = () => fake.find('benchling-webhook/default')!.versions.length;
+  const versions = () => peers.fake.find('benchling-webhook/default')!.versions.length;
   const before = versions();
-  const changed = { ...env, BENCHLING_SECRETS: JSON.stringify({ ...sandbox.secret, note: 'rotated' }) };
+  const changed = { ...env, BENCHLING_SECRETS: JSON.stringify({ ...peers.sandbox.secret, note: 'rotated' }) };
   const stack = world({ status: 'UPDATE_COMPLETE', changes: MIXED_CHANGES });
   const declined = await runDeploy(['deploy', ...FLAGS], changed, new MockedCloudFormationDeployer());
   assert.equal(declined.code, 2, declined.stderr);

@@ -1,49 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { deployTestWorld } from '../deploy/deploy-test-world.ts';
+import { afterEach, test } from 'node:test';
+import { type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 import { playEcs } from '../deploy/ecs-world.ts';
 import { runDeploy, type TimedRun } from '../deploy/deploy-run.ts';
 import { MockedCloudFormationDeployer, STACK_ID, StackWorld, type StackWorldOptions } from '../deploy/stack-world.ts';
 
-// CloudFormation, ECS and CloudWatch Logs are the SDK mocks the project rules allow; Secrets
-// Manager is the loopback fake and Benchling the sandbox tenant. No run here has a terminal
-// unless the test gives it one.
-const stubs = { cloudFormation: mockClient(CloudFormationClient), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
+const peers = deployTestWorld('bw-state-');
+const { stubs } = peers;
 let restoreRuntime: () => void = () => undefined;
-afterEach(() => {
-  Object.values(stubs).forEach((stub) => stub.reset());
-  restoreRuntime();
-});
-
-let fake: SecretsManagerFake;
-let sandbox: SandboxTenant;
-before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
-});
-after(() => Promise.all([fake.stop(), sandbox.stop()]));
-
-async function deployEnv(): Promise<Record<string, string | undefined>> {
-  return {
-    ...fake.env(),
-    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-state-')),
-    BENCHLING_API_URL: sandbox.url,
-    BENCHLING_JWKS_URL: sandbox.jwksUrl,
-    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-state-reg-')),
-    BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
-    CDK_DOCKER: '/nonexistent/docker',
-  };
-}
+afterEach(() => restoreRuntime());
 
 const IMAGE_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/benchling-webhook:test';
 const FLAGS = ['--poll-interval', '0.05', '--no-cfn-validation', '--image-uri', IMAGE_URI];
@@ -78,13 +45,13 @@ function assertPromptOutcome(run: TimedRun, stack: StackWorld, code: string): vo
 /** Nothing was changed: no stack call that changes it, and the secret not written. */
 function assertUnchanged(stack: StackWorld): void {
   assert.deepEqual(stack.changed(), []);
-  assert.deepEqual(fake.calls.filter((c) => /^(Create|Put|Update)/.test(c.operation)), [], 'the secret was not written');
+  assert.deepEqual(peers.fake.calls.filter((c) => /^(Create|Put|Update)/.test(c.operation)), [], 'the secret was not written');
 }
 
 test('in progress with --no-wait: STACK_IN_PROGRESS and how to follow it, nothing changed', async () => {
   const stack = world({ status: 'UPDATE_IN_PROGRESS' });
-  fake.calls.length = 0;
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes', '--no-wait'], await deployEnv(), new MockedCloudFormationDeployer());
+  peers.fake.calls.length = 0;
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes', '--no-wait'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stderr);
   assertPromptOutcome(run, stack, 'STACK_IN_PROGRESS');
   assert.match(run.stderr, /stack BenchlingWebhookStack is UPDATE_IN_PROGRESS: CloudFormation is still working on it and --no-wait says not to wait/);
@@ -95,7 +62,7 @@ test('in progress with --no-wait: STACK_IN_PROGRESS and how to follow it, nothin
 test('in progress: deploy waits with progress until the stack settles, then plans and deploys', async () => {
   const stack = world({ status: 'UPDATE_IN_PROGRESS', afterExecute: ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'] });
   stack.then('UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE');
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
   assertPromptOutcome(run, stack, 'STACK_IN_PROGRESS');
   assert.match(run.stderr, /waited \d+ s: stack BenchlingWebhookStack is now UPDATE_COMPLETE/);
@@ -105,8 +72,8 @@ test('in progress: deploy waits with progress until the stack settles, then plan
 test('ROLLBACK_COMPLETE after a failed create: named with its fix; no terminal and no --yes changes nothing', async () => {
   noTerminal();
   const stack = world({ status: 'ROLLBACK_COMPLETE', statusReason: 'The following resource(s) failed to create: [WebhookService]' });
-  fake.calls.length = 0;
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  peers.fake.calls.length = 0;
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 2, run.stderr);
   assertPromptOutcome(run, stack, 'STACK_ROLLBACK_COMPLETE');
   assert.match(run.stderr, /its creation failed \(The following resource\(s\) failed to create: \[WebhookService\]\)/);
@@ -119,7 +86,7 @@ test('ROLLBACK_COMPLETE answered no at the terminal: nothing changed', async () 
   const asked: string[] = [];
   restoreRuntime = useOperateRuntime({ interactive: () => true, confirm: async (question) => (asked.push(question), false) });
   const stack = world({ status: 'ROLLBACK_COMPLETE' });
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stderr);
   assert.deepEqual(asked, ['Delete the failed stack BenchlingWebhookStack and create it again?']);
   assert.match(run.stderr, /error \[NOT_CONFIRMED\]/);
@@ -128,7 +95,7 @@ test('ROLLBACK_COMPLETE answered no at the terminal: nothing changed', async () 
 
 test('ROLLBACK_COMPLETE with --yes: the stack is deleted, waited for, and created again', async () => {
   const stack = world({ status: 'ROLLBACK_COMPLETE' });
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(stack.changed(), ['DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet']);
   assert.equal(stack.calls[0]!.input.StackName, STACK_ID, 'deleted by its ARN');
@@ -144,8 +111,8 @@ const ROLLBACK_FAILED_RESOURCES = [
 test('UPDATE_ROLLBACK_FAILED: the failed resources are named with the continue-rollback fix; nothing changed without confirmation', async () => {
   noTerminal();
   const stack = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
-  fake.calls.length = 0;
-  const run = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  peers.fake.calls.length = 0;
+  const run = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 2, run.stderr);
   assertPromptOutcome(run, stack, 'STACK_UPDATE_ROLLBACK_FAILED');
   assert.match(run.stderr, /the rollback could not restore WebhookService \(AWS::ECS::Service\): Resource handler returned message: "Service was not ACTIVE"/);
@@ -157,14 +124,14 @@ test('UPDATE_ROLLBACK_FAILED: the failed resources are named with the continue-r
 
 test('UPDATE_ROLLBACK_FAILED with --yes continues the rollback skipping nothing; with --skip-resources only the named ones', async () => {
   const plain = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(plain.changed(), ['ContinueUpdateRollback', 'CreateChangeSet', 'ExecuteChangeSet']);
   assert.equal(plain.calls[0]!.input.ResourcesToSkip, undefined);
 
   stubs.cloudFormation.reset();
   const skipping = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
-  const skipped = await runDeploy(['deploy', ...FLAGS, '--yes', '--skip-resources', 'WebhookService'], await deployEnv(), new MockedCloudFormationDeployer());
+  const skipped = await runDeploy(['deploy', ...FLAGS, '--yes', '--skip-resources', 'WebhookService'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(skipped.code, 0, skipped.stderr);
   assert.deepEqual(skipping.calls[0]!.input.ResourcesToSkip, ['WebhookService']);
   assert.match(skipped.stderr, /continuing the rollback of BenchlingWebhookStack, skipping WebhookService/);
@@ -172,7 +139,7 @@ test('UPDATE_ROLLBACK_FAILED with --yes continues the rollback skipping nothing;
 
 test('--skip-resources naming a resource that did not fail is a usage error, before any change', async () => {
   const stack = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes', '--skip-resources', 'Bucket'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes', '--skip-resources', 'Bucket'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /error \[SKIP_RESOURCES_UNKNOWN\]: --skip-resources names Bucket, which did not fail the rollback; only these can be skipped: WebhookService/);
   assert.deepEqual(stack.changed(), []);
@@ -181,15 +148,15 @@ test('--skip-resources naming a resource that did not fail is a usage error, bef
 test('REVIEW_IN_PROGRESS with no resources: named as an empty stack; deleted only with --yes', async () => {
   noTerminal();
   const stack = world({ status: 'REVIEW_IN_PROGRESS' });
-  fake.calls.length = 0;
-  const refused = await runDeploy(['deploy', ...FLAGS], await deployEnv(), new MockedCloudFormationDeployer());
+  peers.fake.calls.length = 0;
+  const refused = await runDeploy(['deploy', ...FLAGS], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(refused.code, 2, refused.stderr);
   assertPromptOutcome(refused, stack, 'STACK_REVIEW_EMPTY');
   assert.match(refused.stderr, /REVIEW_IN_PROGRESS with no resources: a change set created it and was never executed/);
   assert.match(refused.stderr, /fix: deploy deletes the empty stack and creates it once you confirm/);
   assertUnchanged(stack);
 
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(stack.changed(), ['DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet']);
 });
@@ -202,8 +169,8 @@ test('DELETE_FAILED: what is left is named with the way to finish; deploy change
       resource('Jobs', 'AWS::SQS::Queue', 'DELETE_COMPLETE'),
     ],
   });
-  fake.calls.length = 0;
-  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await deployEnv(), new MockedCloudFormationDeployer());
+  peers.fake.calls.length = 0;
+  const run = await runDeploy(['deploy', ...FLAGS, '--yes'], await peers.env(), new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stderr);
   assertPromptOutcome(run, stack, 'STACK_DELETE_FAILED');
   assert.match(run.stderr, /left behind Bucket \(AWS::S3::Bucket\): The bucket you tried to delete is not empty/);
@@ -215,7 +182,7 @@ test('DELETE_FAILED: what is left is named with the way to finish; deploy change
 
 test('validate reads the stack state too: a stack deploy cannot update fails the gate with its fix, changing nothing', async () => {
   const stack = world({ status: 'UPDATE_ROLLBACK_FAILED', resources: ROLLBACK_FAILED_RESOURCES });
-  const env = await deployEnv();
+  const env = await peers.env();
   await runDeploy(['secrets', 'sync'], env, new MockedCloudFormationDeployer());
   const run = await runDeploy(['validate', '--json'], env, new MockedCloudFormationDeployer());
   assert.equal(run.code, 1, run.stdout);

@@ -1,45 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { deployTestWorld } from '../deploy/deploy-test-world.ts';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'node:test';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { readProfile } from '../../src/config/profile.ts';
-import { SandboxTenant } from '../../src/sandbox/index.ts';
-import { knownSecretValues } from '../support/leak-guard.ts';
-import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
 import { SECRET_KEY_REASON, WEBHOOK_SERVICE, playEcs } from '../deploy/ecs-world.ts';
 import { runDeploy } from '../deploy/deploy-run.ts';
 import { MockedCloudFormationDeployer, StackWorld } from '../deploy/stack-world.ts';
 
-// CloudFormation, ECS and CloudWatch Logs have no loopback double: they are the SDK mocks the
-// project rules allow. Secrets Manager is the loopback fake and Benchling the sandbox tenant.
-const stubs = { cloudFormation: mockClient(CloudFormationClient), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
-afterEach(() => Object.values(stubs).forEach((stub) => stub.reset()));
-
-let fake: SecretsManagerFake;
-let sandbox: SandboxTenant;
-before(async () => {
-  [fake, sandbox] = await Promise.all([new SecretsManagerFake().start(), new SandboxTenant({ rateLimit: false }).start()]);
-  knownSecretValues(sandbox.secret.client_id, sandbox.secret.client_secret);
-});
-after(() => Promise.all([fake.stop(), sandbox.stop()]));
-
-async function deployEnv(): Promise<Record<string, string | undefined>> {
-  return {
-    ...fake.env(),
-    XDG_CONFIG_HOME: await mkdtemp(join(tmpdir(), 'bw-deploy-')),
-    BENCHLING_API_URL: sandbox.url,
-    BENCHLING_JWKS_URL: sandbox.jwksUrl,
-    REGISTRY: await mkdtemp(join(tmpdir(), 'bw-deploy-reg-')),
-    BENCHLING_SECRETS: JSON.stringify(sandbox.secret),
-    // No Docker here: these deploys run a pushed image (WATCH_FLAGS), which needs none.
-    CDK_DOCKER: '/nonexistent/docker',
-  };
-}
+const peers = deployTestWorld('bw-deploy-');
+const { stubs } = peers;
 
 const INTERVAL_MS = 200;
 const FAILURES = 3;
@@ -71,7 +41,7 @@ const WATCH_FLAGS = ['--yes', '--poll-interval', String(INTERVAL_MS / 1000), '--
 
 test('tasks that cannot read app_definition_id: the reason is printed within one poll interval and deploy exits 1 after 3 failures, not waiting for CloudFormation', async (t) => {
   const { deployer, stopTimes } = stackThatNeverSettles();
-  const env = await deployEnv();
+  const env = await peers.env();
   const run = await runDeploy(['deploy', ...WATCH_FLAGS], env, deployer);
 
   assert.equal(run.code, 1, run.stderr);
@@ -97,7 +67,7 @@ test('tasks that cannot read app_definition_id: the reason is printed within one
   assert.equal(run.stdout, '');
 
   // What came before the deploy: the secret synced and recorded, the synthesized template handed over.
-  assert.ok(fake.find('benchling-webhook/default'), 'secrets sync created the secret');
+  assert.ok(peers.fake.find('benchling-webhook/default'), 'secrets sync created the secret');
   const profile = await readProfile('default', env);
   assert.match(profile!.secretArn!, /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:benchling-webhook\/default-/);
   assert.equal(deployer.request?.stackName, 'BenchlingWebhookStack');
@@ -109,7 +79,7 @@ test('tasks that cannot read app_definition_id: the reason is printed within one
 
 test('deploy --json gives up the same way and prints one JSON object with each failure and its fix', async () => {
   const { deployer } = stackThatNeverSettles();
-  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--json', '--max-task-failures', '2'], await deployEnv(), deployer);
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--json', '--max-task-failures', '2'], await peers.env(), deployer);
   assert.equal(run.code, 1, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.status, 'abandoned');
@@ -128,9 +98,9 @@ test('a container log line that echoes a secret value is printed with the value 
     stoppedReason: 'Essential container in task exited',
     stopCode: 'EssentialContainerExited',
     containers: [{ name: 'App', exitCode: 1 }],
-    logLines: [`a careless library logged client_secret=${sandbox.secret.client_secret}`, 'worker: not starting'],
+    logLines: [`a careless library logged client_secret=${peers.sandbox.secret.client_secret}`, 'worker: not starting'],
   });
-  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--max-task-failures', '1'], await deployEnv(), deployer);
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--max-task-failures', '1'], await peers.env(), deployer);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /container App: exit code 1/);
   assert.match(run.stderr, /a careless library logged client_secret=\[REDACTED\]/);
@@ -146,7 +116,7 @@ test('a stack that reaches CREATE_COMPLETE: the webhook URL and the next step ar
   });
   playEcs(stubs, { stopTimes: [], now: Date.now, stoppedReason: '', stopCode: '', containers: [] });
   const deployer = new MockedCloudFormationDeployer();
-  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--stack-name', 'BenchlingWebhookStack'], await deployEnv(), deployer);
+  const run = await runDeploy(['deploy', ...WATCH_FLAGS, '--stack-name', 'BenchlingWebhookStack'], await peers.env(), deployer);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^deployed BenchlingWebhookStack \(CREATE_COMPLETE\)$/m);
   assert.match(run.stdout, new RegExp(`^webhook URL: ${url.replace(/[.]/g, '\\.')}$`, 'm'));
@@ -161,7 +131,7 @@ test('bad watch flags are usage errors before anything runs', async () => {
     ['--max-task-failures', '1.5', 'MAX_TASK_FAILURES_INVALID'],
     ['--require-approval', 'any-change', 'REQUIRE_APPROVAL_INVALID'],
   ] as const) {
-    const run = await runDeploy(['deploy', flag, value], await deployEnv(), deployer);
+    const run = await runDeploy(['deploy', flag, value], await peers.env(), deployer);
     assert.equal(run.code, 2, `${flag} ${value}`);
     assert.match(run.stderr, new RegExp(`error \\[${code}\\]: ${flag}`));
   }
