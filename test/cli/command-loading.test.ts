@@ -31,6 +31,7 @@ const IMPLEMENTATIONS = [
   'src/cli/synth.ts',
   'src/cli/manifest.ts',
   'src/cli/demo.ts',
+  'src/cli/profiles.ts',
   'src/cli/status.ts',
   'src/cli/logs.ts',
   'src/cli/destroy.ts',
@@ -79,7 +80,7 @@ test('--help lists every command while loading none of their options or implemen
   const { file, env } = logged();
   const run = await runBin(['--help'], env);
   assert.equal(run.code, 0, run.stderr);
-  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'status', 'logs', 'destroy']) {
+  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'profiles', 'status', 'logs', 'destroy']) {
     assert.match(run.stdout, new RegExp(`^  ${name} `, 'm'), name);
   }
   const { packages, sources } = await loadedModules(file);

@@ -174,6 +174,7 @@ test('status --json prints one JSON object with the same facts, healthy and unhe
 test('status of a stack that does not exist names the stack and region and suggests deploy (exit 1; --json error parses)', async () => {
   const { env, cloudFormation } = await world();
   cloudFormation.on(DescribeStacksCommand).rejects(missingStackError('BenchlingWebhookStack-staging'));
+  await writeProfile('staging', {}, env);
   const run = await runCli(['status', '--profile', 'staging', '--region', 'eu-west-1'], env);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /stack BenchlingWebhookStack-staging does not exist in eu-west-1: deploy it with `benchling-webhook deploy`/);
