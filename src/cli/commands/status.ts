@@ -3,6 +3,8 @@ import type { CliCommand } from '../command.ts';
 
 export interface StatusOptions extends StackTargetOptions {
   json?: boolean;
+  /** Commander gives true for a bare --watch, the seconds when they follow. */
+  watch?: string | boolean;
 }
 
 export const statusCommand: CliCommand<StatusOptions> = {
@@ -11,6 +13,7 @@ export const statusCommand: CliCommand<StatusOptions> = {
   options(command, flags) {
     flags
       .stackTarget(command)
+      .option('--watch [seconds]', 'refresh every 10 s (or every SECONDS) until Ctrl-C')
       .addHelpText(
         'after',
         '\nexit codes: 0 healthy; 1 unhealthy: the stack failed or rolled back, fewer tasks running than desired, jobs in the dead-letter queue, or an alarm in ALARM; 2 usage error',
