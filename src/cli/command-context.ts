@@ -31,10 +31,13 @@ export async function resolveCommandSecret(
   options: CommonOptions,
   context: CommandContext,
   io: CliIo,
+  { offline = false } = {},
 ): Promise<ResolvedSecret> {
+  // Offline, a secret kept in Secrets Manager is named but not read: nothing goes over the network.
   const resolved = await resolveSecret(
     { flags: options, env: io.env, profile: { name: options.profile, secretRef: context.profile?.secretArn } },
     { readFile: io.readFile, secretStore: () => io.secretStore(context.region, context.profile?.awsProfile) },
+    { readAws: !offline },
   );
   context.redactor.remember(resolved.input.raw);
   if (resolved.deprecated) println(io.stderr, DEPRECATION_NOTICE);

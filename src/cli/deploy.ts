@@ -19,6 +19,7 @@ import { defaultSecretName, writeSecret } from '../secret/write-secret.ts';
 import { commandContext, resolveCommandSecret, type CommandContext } from './command-context.ts';
 import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
+import { assertOutputDirectory } from './output-directory.ts';
 import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
 
@@ -196,8 +197,10 @@ async function deployForReal(options: DeployOptions, io: CliIo, context: Command
  * changes nothing anywhere.
  */
 export async function deploy(options: DeployOptions, io: CliIo): Promise<number> {
-  // Flags first: a usage error comes back before the gate's network checks.
-  const settings = options.dryRun ? undefined : parseWatchSettings(options);
+  // Flags first, on a dry run too (it checks what a deploy would): a usage error comes back before the gate's network checks.
+  const watch = parseWatchSettings(options);
+  if (options.out !== undefined) await assertOutputDirectory(resolve(options.out));
+  const settings = options.dryRun ? undefined : watch;
   const context = await commandContext(options, io);
   const image = chooseImage(options, RELEASED_IMAGE);
   if (settings && image.source === 'build') await requireDocker(options, context, io);

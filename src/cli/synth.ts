@@ -1,17 +1,10 @@
 import { resolve } from 'node:path';
 import { readNamedProfile } from '../config/known-profiles.ts';
-import { UsageError } from '../errors/app-error.ts';
 import { describeImage } from '../infra/image-choice.ts';
-import { directoryProblem } from '../storage/writable-directory.ts';
 import type { SynthOptions } from './commands/synth.ts';
 import { println, type CliIo } from './io.ts';
+import { assertOutputDirectory } from './output-directory.ts';
 import { RELEASED_IMAGE } from './version.ts';
-
-/** --out is checked before synth starts: the CDK would otherwise fail deep inside, or wait on a path it cannot make. */
-export async function assertOutputDirectory(outdir: string): Promise<void> {
-  const problem = await directoryProblem(outdir);
-  if (problem) throw new UsageError('OUT_NOT_WRITABLE', `--out: ${problem}: pass --out a directory you can write to`);
-}
 
 /**
  * `synth`: writes the template offline, with no AWS credentials. It needs only the secret's

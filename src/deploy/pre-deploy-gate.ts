@@ -48,6 +48,7 @@ const skipped = (name: string, detail: string): CheckResult => ({ name, status: 
 
 function secretFields(resolved: ResolvedSecret): CheckResult {
   const { report } = resolved;
+  if (resolved.notRead) return skipped('secret fields', `${report.source.awsId ?? 'the secret'} is in Secrets Manager: not read (--offline)`);
   if (report.complete) return ok('secret fields', `all four present and valid (${report.source.label})`);
   return failed('secret fields', report.problems.join('; '), 'supply each missing field as named, then `benchling-webhook secrets sync`');
 }
@@ -56,7 +57,8 @@ function secretFields(resolved: ResolvedSecret): CheckResult {
 async function secretInAws(input: GateInput, offline: boolean): Promise<{ check: CheckResult; arn?: string }> {
   const name = 'secret in AWS';
   const { resolved } = input;
-  const arn = resolved.input.aws?.arn ?? input.profile?.secretArn;
+  const arn = resolved.input.aws?.arn ?? (resolved.notRead ? resolved.input.source.awsId : undefined) ?? input.profile?.secretArn;
+  if (!arn && offline) return { check: skipped(name, 'none recorded for this profile yet: `deploy` stores it, or run `benchling-webhook secrets sync`') };
   if (!arn) return { check: failed(name, 'no Secrets Manager secret is recorded for this profile', 'run `benchling-webhook secrets sync`') };
   if (resolved.input.aws) {
     const fine = resolved.report.complete;
