@@ -37,6 +37,11 @@ interface SecretPlan {
   changes: string[];
 }
 
+/** A secret kept in Secrets Manager that an offline plan names without reading: the deploy would read it and sync nothing new. */
+function unreadSecretPlan(target: string): SecretPlan {
+  return { name: target, ...(target.startsWith('arn:') && { arn: target }), action: 'unchanged', fields: [], changes: [] };
+}
+
 /** What `secrets sync` would do, without doing it. */
 async function planSecret(secret: BenchlingSecret, target: string, context: CommandContext, io: CliIo, offline: boolean): Promise<SecretPlan> {
   const body = JSON.parse(serializeSecret(secret)) as Record<string, unknown>;
@@ -204,8 +209,9 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
   const context = await commandContext(options, io);
   const image = chooseImage(options, RELEASED_IMAGE);
   if (settings && image.source === 'build') await requireDocker(options, context, io);
-  const resolved = await resolveCommandSecret(options, context, io);
-  if (!resolved.secret) {
+  // A dry run --offline plans with a secret kept in Secrets Manager without reading it.
+  const resolved = await resolveCommandSecret(options, context, io, { offline: options.dryRun === true && options.offline === true });
+  if (!resolved.secret && !resolved.notRead) {
     println(io.stderr, formatReport(resolved.report));
     println(io.stderr, 'deploy: stopped at the gate, before any AWS call: the Benchling secret is incomplete');
     return 1;
@@ -215,16 +221,17 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
     println(io.stderr, `deploy: stopped at the gate\n${formatChecks(checks)}`);
     return 1;
   }
-  const target = options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
-  if (settings) return deployForReal(options, io, context, settings, resolved.secret, target);
-  const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
+  const unreadRef = resolved.notRead ? resolved.input.source.awsId : undefined;
+  const target = options.secretName ?? resolved.input.aws?.arn ?? unreadRef ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
+  if (settings) return deployForReal(options, io, context, settings, resolved.secret!, target);
+  const secret = resolved.secret ? await planSecret(resolved.secret, target, context, io, options.offline === true) : unreadSecretPlan(target);
   const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
   const imagePlan = await planImage(image, io);
   const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker } };
   if (options.json) println(io.stdout, JSON.stringify(plan));
   else {
     println(io.stdout, `deploy plan (dry run: nothing is written, CloudFormation is not touched)\n${formatChecks(checks)}`);
-    println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ')}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
+    println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ') || '(not read: --offline)'}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
     println(io.stdout, stack.template ? `  stack     ${stack.stackName}: template ${stack.template}` : `  stack     ${stack.note}`);
     println(io.stdout, `  image     ${imagePlan.text}`);
   }

@@ -83,3 +83,14 @@ test('validate without --offline still reads the secret named by its ARN (and sa
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error \[SECRETS_MANAGER_UNREACHABLE\]: cannot reach Secrets Manager for arn:aws:secretsmanager/);
 });
+
+test('deploy --dry-run --offline with a secret ARN prints the plan without any AWS call: the secret named, unread, the template synthesized with its ARN', async () => {
+  const run = await runCli(['deploy', '--dry-run', '--offline', '--json', '--benchling-secrets', SECRET_ARN, '--image-uri', 'ghcr.io/acme/bw:1.0', '--out', join(root, 'plan')], env);
+  assert.equal(run.code, 0, run.stderr);
+  const plan = JSON.parse(run.stdout) as { dryRun: boolean; gate: Check[]; secret: { name: string; arn?: string; action: string; fields: string[] }; stack: { stackName?: string; template?: string } };
+  assert.equal(plan.dryRun, true);
+  assert.deepEqual(plan.secret, { name: SECRET_ARN, arn: SECRET_ARN, action: 'unchanged', fields: [], changes: [] });
+  assert.ok(plan.gate.every((c) => c.status === 'skipped'), JSON.stringify(plan.gate));
+  assert.equal(plan.stack.stackName, 'BenchlingWebhookStack');
+  assert.match(plan.stack.template!, /plan\/BenchlingWebhookStack\.template\.json$/);
+});
