@@ -56,8 +56,22 @@ async function planSecret(secret: BenchlingSecret, target: string, context: Comm
   return { name: existing.name, arn: existing.arn, action: hasChanges(diff) ? 'update' : 'unchanged', fields, changes };
 }
 
-async function synthPlan(arn: string | undefined, options: DeployOptions, io: CliIo): Promise<{ stackName?: string; template?: string; note?: string }> {
-  if (!arn) return { note: 'the template is synthesized once the secret exists (its ARN goes into the stack)' };
+/**
+ * Before the secret is stored there is no ARN to synthesize with, but the stack's flags are
+ * checked all the same, as the deploy will check them once it has stored the secret: with a
+ * stand-in ARN in the region and account the deploy would use.
+ */
+async function checkStackFlags(options: DeployOptions, io: CliIo, region: string | undefined): Promise<void> {
+  const [{ resolveStackInputs }, { readProfile }] = await Promise.all([import('../infra/inputs.ts'), import('../config/profile.ts')]);
+  const standIn = `arn:aws:secretsmanager:${region ?? 'us-east-1'}:${options.account ?? '000000000000'}:secret:${defaultSecretName(options.profile)}-AbCdEf`;
+  resolveStackInputs(stackValues(options, standIn), { env: io.env, profileName: options.profile, profile: await readProfile(options.profile, io.env), releasedImage: RELEASED_IMAGE });
+}
+
+async function synthPlan(arn: string | undefined, options: DeployOptions, io: CliIo, region: string | undefined): Promise<{ stackName?: string; template?: string; note?: string }> {
+  if (!arn) {
+    await checkStackFlags(options, io, region);
+    return { note: 'the template is synthesized once the secret exists (its ARN goes into the stack)' };
+  }
   const [{ resolveStackInputs }, { readProfile }, { synthesize }] = await Promise.all([
     import('../infra/inputs.ts'),
     import('../config/profile.ts'),
@@ -225,7 +239,7 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
   const target = options.secretName ?? resolved.input.aws?.arn ?? unreadRef ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
   if (settings) return deployForReal(options, io, context, settings, resolved.secret!, target);
   const secret = resolved.secret ? await planSecret(resolved.secret, target, context, io, options.offline === true) : unreadSecretPlan(target);
-  const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
+  const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io, context.region);
   const imagePlan = await planImage(image, io);
   const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker } };
   if (options.json) println(io.stdout, JSON.stringify(plan));

@@ -94,3 +94,19 @@ test('deploy --dry-run --offline with a secret ARN prints the plan without any A
   assert.equal(plan.stack.stackName, 'BenchlingWebhookStack');
   assert.match(plan.stack.template!, /plan\/BenchlingWebhookStack\.template\.json$/);
 });
+
+test('deploy --dry-run before the secret is stored still refuses a stack flag the deploy would refuse', async () => {
+  const inline = JSON.stringify(SECRET);
+  for (const [flags, code] of [
+    [['--allow-cidrs', '10.0.0.0/33'], 'CIDR_INVALID'],
+    [['--subnet-ids', 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb'], 'VPC_ID_MISSING'],
+    [['--stack-name', '1-stack'], 'STACK_NAME_INVALID'],
+  ] as const) {
+    const run = await runCli(['deploy', '--dry-run', '--offline', '--benchling-secrets', inline, '--image-uri', 'ghcr.io/acme/bw:1.0', ...flags], env);
+    assert.equal(run.code, 2, `${flags.join(' ')}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stderr, new RegExp(`^error \\[${code}\\]`, 'm'));
+  }
+  const fine = await runCli(['deploy', '--dry-run', '--offline', '--benchling-secrets', inline, '--image-uri', 'ghcr.io/acme/bw:1.0', '--allow-cidrs', '10.0.0.0/8'], env);
+  assert.equal(fine.code, 0, fine.stderr);
+  assert.match(fine.stdout, /stack +the template is synthesized once the secret exists/);
+});
