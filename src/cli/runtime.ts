@@ -7,6 +7,7 @@ import type { Queue } from '../queue/queue.ts';
 import { RateLimiter } from '../benchling/rate-limiter.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { directoryProblem } from '../storage/writable-directory.ts';
 import { formatReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
 import { SecretState } from '../secret/secret-state.ts';
@@ -60,16 +61,16 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
   };
   const secret = await SecretState.open(load, log);
   secret.follow((current) => context.redactor.remember(current));
+  const registry = settings.registry ?? './quilt-registry';
+  const store = await openObjectStore(registry, { region: context.region, s3Endpoint: io.env.AWS_ENDPOINT_URL_S3 });
+  // A local registry that cannot be written would fail every job, long after the start looked fine.
+  if (!registry.startsWith('s3://')) await assertRegistryWritable(store.describe());
   const queue = await openQueue(settings.queue ?? 'embedded', {
     dataDir: dataDir(io.env),
     region: context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     settle: settings.entrySettle,
     maxFailures: settings.jobMaxFailures,
-  });
-  const store = await openObjectStore(settings.registry ?? './quilt-registry', {
-    region: context.region,
-    s3Endpoint: io.env.AWS_ENDPOINT_URL_S3,
   });
   secret.startRefreshing(ttlSeconds * 1000);
   return {
@@ -85,6 +86,12 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
       await queue.close();
     },
   };
+}
+
+/** A local registry directory that is a file, or cannot be made or written, stops the command before it starts. */
+export async function assertRegistryWritable(directory: string): Promise<void> {
+  const problem = await directoryProblem(directory);
+  if (problem) throw new UsageError('REGISTRY_NOT_WRITABLE', `the registry ${problem}: pass --registry (env REGISTRY) a directory you can write to, or s3://bucket`);
 }
 
 export function waitForSignal(): Promise<string> {

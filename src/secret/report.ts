@@ -1,4 +1,4 @@
-import { SECRETS_FLAG } from './fields.ts';
+import { SECRETS_ENV, SECRETS_FLAG } from './fields.ts';
 import type { FieldReport, SecretCheck } from './check.ts';
 import type { SourceDescription } from './read-input.ts';
 
@@ -10,25 +10,38 @@ export interface SecretReport {
   problems: string[];
 }
 
-function sourceHint(field: string, source: SourceDescription): string {
+/**
+ * How to supply a field, in the form the user is already using. The whole secret in one
+ * place (`--benchling-secrets @file`) comes first; the separate values are deprecated and
+ * are only named to a user who is using them.
+ */
+function advice(field: FieldReport, source: SourceDescription): string {
   switch (source.kind) {
     case 'inline-json':
     case 'file':
-      return ` (or add "${field}" to the JSON given to ${SECRETS_FLAG})`;
+      return `add "${field.field}" to the JSON of ${source.label}`;
     case 'aws':
-      return ` (or add "${field}" to the secret ${source.awsId ?? ''} with \`benchling-webhook secrets sync\`)`;
-    default:
-      return '';
+      return `add "${field.field}" to the secret ${source.awsId ?? ''}: write the whole secret to a file and run \`benchling-webhook secrets sync ${SECRETS_FLAG} @secret.json\``;
+    case 'separate':
+      return `pass ${field.flag} or set ${field.env} (deprecated: better, the whole secret as ${SECRETS_FLAG} @secret.json)`;
+    case 'none':
+      return `give the whole secret as ${SECRETS_FLAG} @secret.json`;
   }
 }
 
+/** When nothing was given at all: one line for the whole secret, instead of four for its parts. */
+export const NO_SECRET_ADVICE =
+  `no Benchling secret given: pass ${SECRETS_FLAG} @secret.json (a JSON file with tenant, client_id, client_secret and app_definition_id) ` +
+  `or a Secrets Manager ARN or name (env ${SECRETS_ENV}); \`benchling-webhook secrets sync ${SECRETS_FLAG} @secret.json\` stores it and records it in the profile`;
+
 function problemLine(field: FieldReport, source: SourceDescription): string {
   const what = field.status === 'missing' ? 'is missing' : `is invalid: it ${field.reason ?? 'is not accepted'}`;
-  return `\`${field.field}\` ${what}: pass ${field.flag} or set ${field.env}${sourceHint(field.field, source)}`;
+  return `\`${field.field}\` ${what}: ${advice(field, source)}`;
 }
 
 export function buildReport(check: SecretCheck, source: SourceDescription): SecretReport {
-  const problems = check.fields.filter((f) => f.status !== 'present').map((f) => problemLine(f, source));
+  const problems =
+    source.kind === 'none' && !check.complete ? [NO_SECRET_ADVICE] : check.fields.filter((f) => f.status !== 'present').map((f) => problemLine(f, source));
   if (!check.complete && 'notAnObject' in check) {
     problems.unshift(`the secret from ${source.label} is not a JSON object`);
   }
