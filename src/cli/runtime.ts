@@ -1,13 +1,14 @@
 import { resolveSettings, type Settings } from '../config/settings.ts';
 import { dataDir } from '../config/paths.ts';
-import { UsageError } from '../errors/app-error.ts';
+import { AppError, UsageError } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { openQueue } from '../queue/open-queue.ts';
 import type { Queue } from '../queue/queue.ts';
 import { RateLimiter } from '../benchling/rate-limiter.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
-import { formatReport } from '../secret/report.ts';
+import { classifyEarlierAppKeys } from '../secret/earlier-app-keys.ts';
+import { formatReport, type SecretReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
 import { SecretState } from '../secret/secret-state.ts';
 import { println, type CliIo } from './io.ts';
@@ -43,12 +44,21 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
   const first = await resolveCommandSecret(options, context, io);
   if (!first.secret) {
     println(io.stderr, formatReport(first.report));
+    refuseOnRefusedKey(command, first.report);
     println(io.stderr, `${command}: not starting, the Benchling secret is incomplete`);
     return 1;
   }
-  const { values: settings } = resolveSettings(SERVE_SETTINGS, { flags: options, env: io.env, profile: context.profile });
+  const fromSecret = classifyEarlierAppKeys(first.secret);
+  const { values: settings, origins } = resolveSettings(SERVE_SETTINGS, { flags: options, env: io.env, profile: context.profile, secret: fromSecret.settings });
   const log = context.log.child({ component: command });
   log.level = settings.logLevel ?? 'info';
+  // Names and outcomes only: which of the secret's other keys took effect, and which a flag, env var or profile overrode.
+  for (const key of fromSecret.keys) {
+    const origin = key.setting && (SERVE_SETTINGS as readonly string[]).includes(key.setting) ? origins[key.setting as (typeof SERVE_SETTINGS)[number]] : undefined;
+    const line = { key: key.key, outcome: key.outcome, setting: key.env, ...(origin === undefined ? {} : { used: origin === 'secret', from: origin }), reason: key.reason };
+    if (key.outcome === 'mapped') log.info(line, 'secret key mapped to a setting');
+    else log.warn(line, `secret key ${key.outcome}`);
+  }
 
   // Later reads re-run the same resolution, so a rotated secret in AWS (or a rewritten file) is picked up.
   let initial: ResolvedSecret | undefined = first;
@@ -85,6 +95,13 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
       await queue.close();
     },
   };
+}
+
+/** A refused key (verification off, an unreadable value) ends start-up with its own code, exit 1. */
+function refuseOnRefusedKey(command: string, report: SecretReport): void {
+  const refused = report.keys.find((k) => k.outcome === 'refused');
+  if (!refused) return;
+  throw new AppError(refused.code ?? 'SECRET_KEY_REFUSED', `${command}: not starting, the secret's \`${refused.key}\` is refused: ${refused.reason}`);
 }
 
 export function waitForSignal(): Promise<string> {

@@ -51,6 +51,19 @@ function secretFields(resolved: ResolvedSecret): CheckResult {
   return failed('secret fields', report.problems.join('; '), 'supply each missing field as named, then `benchling-webhook secrets sync`');
 }
 
+/** What becomes of each key beyond the four fields (the earlier app's keys, and any other): none goes unmentioned. */
+function secretKeys(resolved: ResolvedSecret): CheckResult {
+  const name = 'secret keys';
+  const { keys } = resolved.report;
+  if (keys.length === 0) return ok(name, 'none besides the four fields');
+  const outcome = (k: (typeof keys)[number]) =>
+    `${k.key}: ${k.outcome === 'mapped' ? `mapped to ${k.env ?? ''}` : k.outcome}${k.code ? ` [${k.code}]` : ''} (${k.reason})`;
+  const detail = keys.map(outcome).join('; ');
+  const refused = keys.filter((k) => k.outcome === 'refused');
+  if (refused.length === 0) return ok(name, detail);
+  return failed(name, detail, `fix or remove ${refused.map((k) => k.key).join(', ')} in the secret, then \`benchling-webhook secrets sync\``);
+}
+
 /** The secret the stack will read is the one in AWS: it is read back and checked again. */
 async function secretInAws(input: GateInput, offline: boolean): Promise<{ check: CheckResult; arn?: string }> {
   const name = 'secret in AWS';
@@ -67,7 +80,10 @@ async function secretInAws(input: GateInput, offline: boolean): Promise<{ check:
     const { parseSecretJson } = await import('../secret/read-input.ts');
     const stored = await input.secretStore().read(arn);
     const check = checkSecret(stored.secretString === undefined ? undefined : parseSecretJson(stored.secretString, `the secret ${arn}`));
-    const missing = check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`);
+    const missing = [
+      ...check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`),
+      ...check.keys.filter((k) => k.outcome === 'refused').map((k) => `${k.key} refused [${k.code ?? 'SECRET_KEY_REFUSED'}]`),
+    ];
     if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
     return { arn, check: ok(name, `${arn} read back complete`) };
   } catch (error) {
@@ -150,7 +166,7 @@ export async function runGate(input: GateInput): Promise<CheckResult[]> {
       ? Promise.resolve(skipped('registry', 'none set: the stack creates a new bucket (set --registry or REGISTRY to check an existing one)'))
       : registry(values.registry!, input);
   const offline = flags.offline === true;
-  const checks = [secretFields(resolved)];
+  const checks = [secretFields(resolved), secretKeys(resolved)];
   const aws = await secretInAws(input, offline);
   checks.push(aws.check);
   if (aws.arn !== undefined) checks.push(offline ? skipped('secret encryption', '--offline') : await secretEncryption(aws.arn, input));
