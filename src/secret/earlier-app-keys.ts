@@ -70,19 +70,20 @@ function pythonLevel(value: unknown): Conversion {
   return level === undefined ? { ok: false, reason: 'must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL' } : { ok: true, value: level };
 }
 
-const MAPPED: Record<string, MappedKey> = {
+// Maps, not object literals: a key such as `constructor` must not find an inherited entry.
+const MAPPED = new Map<string, MappedKey>(Object.entries({
   pkg_prefix: { setting: 'packagePrefix', convert: nonEmptyString },
   pkg_key: { setting: 'packageLinkKey', convert: nonEmptyString },
   user_bucket: { setting: 'registry', convert: bucketRegistry },
   log_level: { setting: 'logLevel', convert: pythonLevel },
-};
+} satisfies Record<string, MappedKey>));
 
-const IGNORED: Record<string, string> = {
+const IGNORED = new Map<string, string>(Object.entries({
   webhook_allow_list:
     'the source-IP allow-list belongs to the stack, not the running service: pass --allow-cidrs to init (or allowCidrs in the profile) before synth/deploy',
   workflow: 'this project chooses no Quilt workflow by name: a registry with a workflow config applies its own',
   queue_url: 'the earlier app did not use it either; the job queue is the QUEUE setting',
-};
+}));
 
 const TRUE_VALUES: readonly unknown[] = [true, 'true', '1', 1];
 const FALSE_VALUES: readonly unknown[] = [false, 'false', '0', 0];
@@ -114,10 +115,10 @@ function mappedKey(key: string, spec: MappedKey, value: unknown): { report: KeyR
 }
 
 function classifyKey(key: string, value: unknown): { report: KeyReport; value?: string } {
-  const mapped = MAPPED[key];
+  const mapped = MAPPED.get(key);
   if (mapped) return mappedKey(key, mapped, value);
   if (key === 'enable_webhook_verification') return { report: verificationKey(value) };
-  const ignored = IGNORED[key];
+  const ignored = IGNORED.get(key);
   if (ignored !== undefined) return { report: { key, outcome: 'ignored', reason: ignored } };
   return { report: { key, outcome: 'unknown', reason: 'neither this project nor the earlier app knows this key: it is kept and not used (check its spelling)' } };
 }
@@ -136,4 +137,4 @@ export function classifyEarlierAppKeys(secret: Record<string, unknown>): Earlier
 }
 
 /** The earlier-app keys this module knows, for documentation and tests. */
-export const EARLIER_APP_KEYS = [...Object.keys(MAPPED), 'enable_webhook_verification', ...Object.keys(IGNORED)] as const;
+export const EARLIER_APP_KEYS = [...MAPPED.keys(), 'enable_webhook_verification', ...IGNORED.keys()];
