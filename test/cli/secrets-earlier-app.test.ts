@@ -106,6 +106,29 @@ describe('secrets check reports each key of the earlier app', () => {
   });
 });
 
+describe('validate reports each key in its secret keys check', () => {
+  interface Check { name: string; status: string; detail: string; fix?: string }
+  async function secretKeysCheck(secret: Record<string, unknown>): Promise<{ code: number; check: Check }> {
+    const run = await runCli(['validate', '--offline', '--json', '--benchling-secrets', JSON.stringify(secret)], await scratchEnv());
+    const { checks } = JSON.parse(run.stdout) as { checks: Check[] };
+    return { code: run.code, check: checks.find((c) => c.name === 'secret keys')! };
+  }
+
+  test('every key with its outcome; nothing refused → the check passes', async () => {
+    const { check } = await secretKeysCheck(earlierSecret());
+    assert.equal(check.status, 'ok');
+    for (const [key, outcome, env] of EXPECTED_OUTCOMES) assert.ok(check.detail.includes(`${key}: ${env ? `mapped to ${env}` : outcome}`), `${key} in ${check.detail}`);
+  });
+
+  test('verification off fails the check with its code and fix; exit 1', async () => {
+    const { code, check } = await secretKeysCheck(earlierSecret({ enable_webhook_verification: 'false' }));
+    assert.equal(code, 1);
+    assert.equal(check.status, 'failed');
+    assert.match(check.detail, /enable_webhook_verification: refused \[SECRET_VERIFICATION_OFF\]/);
+    assert.match(check.fix!, /enable_webhook_verification/);
+  });
+});
+
 describe('serve on the earlier app secret', () => {
   test('refuses enable_webhook_verification "0" at start: coded error, exit 1', { timeout: 10_000 }, async () => {
     const env = { ...(await scratchEnv()), BENCHLING_SECRETS: JSON.stringify(earlierSecret({ enable_webhook_verification: '0' })) };
