@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { resolveSettings } from '../../src/config/settings.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { SecretRedactor } from '../../src/secret/redact.ts';
+import { resolveSecret } from '../../src/secret/resolve.ts';
+import { SecretState } from '../../src/secret/secret-state.ts';
 import { checkSecret } from '../../src/secret/check.ts';
 import { SECRET_FIELD_NAMES } from '../../src/secret/fields.ts';
 import { EARLIER_APP_KEYS, classifyEarlierAppKeys, KEY_INVALID, VERIFICATION_OFF } from '../../src/secret/earlier-app-keys.ts';
@@ -95,4 +99,18 @@ test('precedence: a flag, env var or profile wins over the secret, the secret ov
   assert.equal(resolve({ flags: {}, env: {}, profile: { packagePrefix: 'from-profile' } as never, secret }).values.packagePrefix, 'from-profile');
   assert.equal(resolve({ flags: {}, env: { PACKAGE_PREFIX: 'from-env' }, secret }).values.packagePrefix, 'from-env');
   assert.equal(resolve({ flags: { packagePrefix: 'from-flag' }, env: { PACKAGE_PREFIX: 'from-env' }, secret }).values.packagePrefix, 'from-flag');
+});
+
+test('a rotated secret that turns verification off is reported; the last good version stays in use', async () => {
+  let current: Record<string, unknown> = { ...FIELDS, enable_webhook_verification: true };
+  const deps = { readFile: () => Promise.reject(new Error('unused')), secretStore: () => assert.fail('unused') };
+  const load = () => resolveSecret({ flags: { benchlingSecrets: JSON.stringify(current) }, env: {} }, deps);
+  const log = createLogger({ level: 'silent', destination: { write: () => undefined }, redactor: new SecretRedactor() });
+  const state = await SecretState.open(load, log);
+  current = { ...FIELDS, client_id: 'cid-rotated', enable_webhook_verification: 'false' };
+  await state.refresh();
+  const health = state.status;
+  assert.equal(health.ok, false);
+  assert.match(health.ok ? '' : health.problems.join('\n'), /`enable_webhook_verification` is refused \[SECRET_VERIFICATION_OFF\]/);
+  assert.equal(state.current.client_id, FIELDS.client_id);
 });
