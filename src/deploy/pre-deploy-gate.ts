@@ -13,6 +13,7 @@ import type { ResolvedSecret } from '../secret/resolve.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { keysTheStackOverrides } from './secret-keys-on-aws.ts';
 
 /** The flags the gate reads: where Benchling and the registry are, and the stack's inputs for its template rules. */
 export interface GateFlags extends StackInputValues {
@@ -52,16 +53,23 @@ function secretFields(resolved: ResolvedSecret): CheckResult {
 }
 
 /** What becomes of each key beyond the four fields (the earlier app's keys, and any other): none goes unmentioned. */
-function secretKeys(resolved: ResolvedSecret): CheckResult {
+function secretKeys(input: GateInput): CheckResult {
   const name = 'secret keys';
+  const { resolved } = input;
   const { keys } = resolved.report;
   if (keys.length === 0) return ok(name, 'none besides the four fields');
   const outcome = (k: (typeof keys)[number]) =>
     `${k.key}: ${k.outcome === 'mapped' ? `mapped to ${k.env ?? ''}` : k.outcome}${k.code ? ` [${k.code}]` : ''} (${k.reason})`;
   const detail = keys.map(outcome).join('; ');
   const refused = keys.filter((k) => k.outcome === 'refused');
-  if (refused.length === 0) return ok(name, detail);
-  return failed(name, detail, `fix or remove ${refused.map((k) => k.key).join(', ')} in the secret, then \`benchling-webhook secrets sync\``);
+  if (refused.length > 0) return failed(name, detail, `fix or remove ${refused.map((k) => k.key).join(', ')} in the secret, then \`benchling-webhook secrets sync\``);
+  const overridden = keysTheStackOverrides(resolved.input.raw, { env: input.env, profile: input.profile, bucketName: input.flags.bucketName });
+  if (overridden.length === 0) return ok(name, detail);
+  return failed(
+    name,
+    `${detail}; on AWS the stack sets ${overridden.map((o) => o.env).join(', ')} to other values than the secret's ${overridden.map((o) => o.key).join(', ')}`,
+    'give the stack the same values: init --package-prefix / --package-link-key / --bucket-name, or PACKAGE_PREFIX, PACKAGE_LINK_KEY, LOG_LEVEL at synth and deploy',
+  );
 }
 
 /** The secret the stack will read is the one in AWS: it is read back and checked again. */
@@ -166,7 +174,7 @@ export async function runGate(input: GateInput): Promise<CheckResult[]> {
       ? Promise.resolve(skipped('registry', 'none set: the stack creates a new bucket (set --registry or REGISTRY to check an existing one)'))
       : registry(values.registry!, input);
   const offline = flags.offline === true;
-  const checks = [secretFields(resolved), secretKeys(resolved)];
+  const checks = [secretFields(resolved), secretKeys(input)];
   const aws = await secretInAws(input, offline);
   checks.push(aws.check);
   if (aws.arn !== undefined) checks.push(offline ? skipped('secret encryption', '--offline') : await secretEncryption(aws.arn, input));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -108,16 +108,29 @@ describe('secrets check reports each key of the earlier app', () => {
 
 describe('validate reports each key in its secret keys check', () => {
   interface Check { name: string; status: string; detail: string; fix?: string }
-  async function secretKeysCheck(secret: Record<string, unknown>): Promise<{ code: number; check: Check }> {
-    const run = await runCli(['validate', '--offline', '--json', '--benchling-secrets', JSON.stringify(secret)], await scratchEnv());
+  /** `profile`: what `init` would have recorded for the stack. */
+  async function secretKeysCheck(secret: Record<string, unknown>, profile?: Record<string, string>): Promise<{ code: number; check: Check }> {
+    const env = await scratchEnv();
+    if (profile) {
+      await mkdir(join(env.XDG_CONFIG_HOME!, 'benchling-webhook'), { recursive: true });
+      await writeFile(join(env.XDG_CONFIG_HOME!, 'benchling-webhook', 'default.json'), JSON.stringify(profile), { mode: 0o600 });
+    }
+    const run = await runCli(['validate', '--offline', '--json', '--benchling-secrets', JSON.stringify(secret)], env);
     const { checks } = JSON.parse(run.stdout) as { checks: Check[] };
     return { code: run.code, check: checks.find((c) => c.name === 'secret keys')! };
   }
 
-  test('every key with its outcome; nothing refused → the check passes', async () => {
-    const { check } = await secretKeysCheck(earlierSecret());
-    assert.equal(check.status, 'ok');
+  test('every key with its outcome; nothing refused and the stack set alike → the check passes', async () => {
+    const { check } = await secretKeysCheck(earlierSecret(), { packagePrefix: PKG_PREFIX, packageLinkKey: PKG_KEY, bucketName: bucket, logLevel: 'info' });
+    assert.equal(check.status, 'ok', check.detail);
     for (const [key, outcome, env] of EXPECTED_OUTCOMES) assert.ok(check.detail.includes(`${key}: ${env ? `mapped to ${env}` : outcome}`), `${key} in ${check.detail}`);
+  });
+
+  test('a stack that would set other values than the mapped keys fails the check, naming them', async () => {
+    const { check } = await secretKeysCheck(earlierSecret(), { packageLinkKey: PKG_KEY, logLevel: 'info' });
+    assert.equal(check.status, 'failed');
+    assert.match(check.detail, /on AWS the stack sets PACKAGE_PREFIX, REGISTRY to other values than the secret's pkg_prefix, user_bucket$/);
+    assert.match(check.fix!, /--package-prefix/);
   });
 
   test('verification off fails the check with its code and fix; exit 1', async () => {
