@@ -1,4 +1,4 @@
-import { resolveSettings, type Settings } from '../config/settings.ts';
+import { resolveSettings, type SettingKey, type SettingOrigin, type Settings } from '../config/settings.ts';
 import { dataDir } from '../config/paths.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
@@ -7,7 +7,7 @@ import type { Queue } from '../queue/queue.ts';
 import { RateLimiter } from '../benchling/rate-limiter.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
-import { classifyEarlierAppKeys } from '../secret/earlier-app-keys.ts';
+import { classifyEarlierAppKeys, type KeyReport } from '../secret/earlier-app-keys.ts';
 import { formatReport, type SecretReport } from '../secret/report.ts';
 import { resolveSecret, type ResolvedSecret } from '../secret/resolve.ts';
 import { SecretState } from '../secret/secret-state.ts';
@@ -16,7 +16,8 @@ import { commandContext, resolveCommandSecret, type CommandContext } from './com
 import type { WorkerOptions } from './commands/worker.ts';
 import { SERVE_SETTINGS } from './serve-settings.ts';
 
-export type RuntimeSettings = Settings<(typeof SERVE_SETTINGS)[number]>;
+type ServeSetting = (typeof SERVE_SETTINGS)[number];
+export type RuntimeSettings = Settings<ServeSetting>;
 
 /** What `serve`, `worker` and `demo` share: a validated secret that follows rotation, settings, the queue. */
 export interface Runtime {
@@ -52,13 +53,7 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
   const { values: settings, origins } = resolveSettings(SERVE_SETTINGS, { flags: options, env: io.env, profile: context.profile, secret: fromSecret.settings });
   const log = context.log.child({ component: command });
   log.level = settings.logLevel ?? 'info';
-  // Names and outcomes only: which of the secret's other keys took effect, and which a flag, env var or profile overrode.
-  for (const key of fromSecret.keys) {
-    const origin = key.setting && (SERVE_SETTINGS as readonly string[]).includes(key.setting) ? origins[key.setting as (typeof SERVE_SETTINGS)[number]] : undefined;
-    const line = { key: key.key, outcome: key.outcome, setting: key.env, ...(origin === undefined ? {} : { used: origin === 'secret', from: origin }), reason: key.reason };
-    if (key.outcome === 'mapped') log.info(line, 'secret key mapped to a setting');
-    else log.warn(line, `secret key ${key.outcome}`);
-  }
+  logSecretKeys(log, fromSecret.keys, origins);
 
   // Later reads re-run the same resolution, so a rotated secret in AWS (or a rewritten file) is picked up.
   let initial: ResolvedSecret | undefined = first;
@@ -95,6 +90,20 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
       await queue.close();
     },
   };
+}
+
+/** Names and outcomes only, never values: which of the secret's other keys took effect, and which a flag, env var or profile overrode. */
+function logSecretKeys(log: Logger, keys: readonly KeyReport[], origins: Record<ServeSetting, SettingOrigin>): void {
+  for (const key of keys) {
+    const origin = key.setting && isServeSetting(key.setting) ? origins[key.setting] : undefined;
+    const line = { key: key.key, outcome: key.outcome, setting: key.env, ...(origin === undefined ? {} : { used: origin === 'secret', from: origin }), reason: key.reason };
+    if (key.outcome === 'mapped') log.info(line, 'secret key mapped to a setting');
+    else log.warn(line, `secret key ${key.outcome}`);
+  }
+}
+
+function isServeSetting(key: SettingKey): key is ServeSetting {
+  return (SERVE_SETTINGS as readonly SettingKey[]).includes(key);
 }
 
 /** A refused key (verification off, an unreadable value) ends start-up with its own code, exit 1. */
