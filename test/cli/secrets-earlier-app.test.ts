@@ -103,6 +103,9 @@ describe('secrets check reports each key of the earlier app', () => {
     assert.equal(run.code, 1);
     assert.match(run.stdout, /✗ enable_webhook_verification +refused \[SECRET_VERIFICATION_OFF\]: webhook verification is never off in production/);
     assert.match(run.stdout, /`enable_webhook_verification` is refused \[SECRET_VERIFICATION_OFF\]/);
+    const sync = await runCli(['secrets', 'sync', '--benchling-secrets', JSON.stringify(earlierSecret({ enable_webhook_verification: false }))], await scratchEnv());
+    assert.equal(sync.code, 1);
+    assert.match(sync.stderr, /nothing was written/);
   });
 });
 
