@@ -111,7 +111,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
 export type Settings<K extends SettingKey> = { [P in K]: SettingValue<P> | undefined };
-export type SettingOrigin = 'flag' | 'env' | 'profile' | 'default' | 'unset';
+export type SettingOrigin = 'flag' | 'env' | 'profile' | 'secret' | 'default' | 'unset';
 
 export function settingFlag(key: SettingKey): string {
   return `--${SETTINGS[key].env.toLowerCase().replace(/_/g, '-')}`;
@@ -128,9 +128,11 @@ export interface SettingsInput {
   flags: Partial<Record<SettingKey, unknown>>;
   env: Env;
   profile?: Profile | undefined;
+  /** Values the Benchling secret maps to settings (keys of the earlier app's secret, see src/secret/earlier-app-keys.ts). */
+  secret?: Partial<Record<SettingKey, unknown>> | undefined;
 }
 
-/** flags > env > profile > defaults; a value that does not parse is a usage error naming its origin. */
+/** flags > env > profile > secret > defaults; a value that does not parse is a usage error naming its origin. */
 export function resolveSettings<K extends SettingKey>(
   keys: readonly K[],
   input: SettingsInput,
@@ -143,6 +145,7 @@ export function resolveSettings<K extends SettingKey>(
       ['flag', input.flags[key], settingFlag(key)],
       ['env', input.env[spec.env], spec.env],
       ['profile', input.profile?.[key as keyof Profile], `profile key ${key}`],
+      ['secret', input.secret?.[key], `the secret's value for ${spec.env}`],
     ];
     const found = candidates.find(([, value]) => value !== undefined && value !== '');
     if (!found) {

@@ -14,6 +14,7 @@ import type { ResolvedSecret } from '../secret/resolve.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { keysTheStackOverrides } from './secret-keys-on-aws.ts';
 
 /** The flags the gate reads: where Benchling and the registry are, and the stack's inputs for its template rules. */
 export interface GateFlags extends StackInputValues {
@@ -53,6 +54,26 @@ function secretFields(resolved: ResolvedSecret): CheckResult {
   return failed('secret fields', report.problems.join('; '), 'supply each missing field as named, then `benchling-webhook secrets sync`');
 }
 
+/** What becomes of each key beyond the four fields (the earlier app's keys, and any other): none goes unmentioned. */
+function secretKeys(input: GateInput): CheckResult {
+  const name = 'secret keys';
+  const { resolved } = input;
+  const { keys } = resolved.report;
+  if (keys.length === 0) return ok(name, 'none besides the four fields');
+  const outcome = (k: (typeof keys)[number]) =>
+    `${k.key}: ${k.outcome === 'mapped' ? `mapped to ${k.env ?? ''}` : k.outcome}${k.code ? ` [${k.code}]` : ''} (${k.reason})`;
+  const detail = keys.map(outcome).join('; ');
+  const refused = keys.filter((k) => k.outcome === 'refused');
+  if (refused.length > 0) return failed(name, detail, `fix or remove ${refused.map((k) => k.key).join(', ')} in the secret, then \`benchling-webhook secrets sync\``);
+  const overridden = keysTheStackOverrides(resolved.input.raw, { env: input.env, profile: input.profile, bucketName: input.flags.bucketName });
+  if (overridden.length === 0) return ok(name, detail);
+  return failed(
+    name,
+    `${detail}; on AWS the stack sets ${overridden.map((o) => o.env).join(', ')} to other values than the secret's ${overridden.map((o) => o.key).join(', ')}`,
+    'give the stack the same values: init --package-prefix / --package-link-key / --bucket-name, or PACKAGE_PREFIX, PACKAGE_LINK_KEY, LOG_LEVEL at synth and deploy',
+  );
+}
+
 /** The secret the stack will read is the one in AWS: it is read back and checked again. */
 async function secretInAws(input: GateInput, offline: boolean): Promise<{ check: CheckResult; arn?: string }> {
   const name = 'secret in AWS';
@@ -70,7 +91,10 @@ async function secretInAws(input: GateInput, offline: boolean): Promise<{ check:
     const { parseSecretJson } = await import('../secret/read-input.ts');
     const stored = await input.secretStore().read(arn);
     const check = checkSecret(stored.secretString === undefined ? undefined : parseSecretJson(stored.secretString, `the secret ${arn}`));
-    const missing = check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`);
+    const missing = [
+      ...check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`),
+      ...check.keys.filter((k) => k.outcome === 'refused').map((k) => `${k.key} refused [${k.code ?? 'SECRET_KEY_REFUSED'}]`),
+    ];
     if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
     return { arn, check: ok(name, `${arn} read back complete`) };
   } catch (error) {
@@ -167,7 +191,7 @@ export async function runGate(input: GateInput): Promise<CheckResult[]> {
       ? Promise.resolve(skipped('registry', 'none set: the stack creates a new bucket (set --registry or REGISTRY to check an existing one)'))
       : registry(values.registry!, input);
   const offline = flags.offline === true;
-  const checks = [secretFields(resolved)];
+  const checks = [secretFields(resolved), secretKeys(input)];
   const aws = await secretInAws(input, offline);
   checks.push(aws.check);
   if (aws.arn !== undefined) checks.push(offline ? skipped('secret encryption', '--offline') : await secretEncryption(aws.arn, input));

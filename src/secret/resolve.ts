@@ -47,5 +47,5 @@ export async function resolveSecret(request: SecretRequest, deps: ReadInputDeps,
 
 function unread(ref: string, where: string): ResolvedSecret {
   const source = { kind: 'aws' as const, label: `${where} (Secrets Manager ${ref}, not read)`, awsId: ref };
-  return { input: { source, raw: undefined }, report: { complete: false, source, fields: [], problems: [] }, deprecated: false, notRead: true };
+  return { input: { source, raw: undefined }, report: { complete: false, source, fields: [], keys: [], problems: [] }, deprecated: false, notRead: true };
 }
