@@ -58,6 +58,7 @@ function secretFields(resolved: ResolvedSecret): CheckResult {
 function secretKeys(input: GateInput): CheckResult {
   const name = 'secret keys';
   const { resolved } = input;
+  if (resolved.notRead) return skipped(name, 'the secret is in Secrets Manager: not read (--offline)');
   const { keys } = resolved.report;
   if (keys.length === 0) return ok(name, 'none besides the four fields');
   const outcome = (k: (typeof keys)[number]) =>

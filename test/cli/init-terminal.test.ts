@@ -97,7 +97,8 @@ test('interactive init: after a refused client secret the user can go back to th
   const env = await freshEnv();
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
   const run = await runInTerminal(['init'], env, [
-    { expect: 'AWS region (us-east-1)', send: ENTER, timeout: 15 },
+    { expect: 'Quilt catalog host', send: ENTER, timeout: 15 },
+    { expect: 'AWS region (us-east-1)', send: ENTER },
     { expect: 'Benchling tenant', send: `acme-typo${ENTER}` },
     { expect: 'Benchling app client id', send: `${client_id}${ENTER}` },
     { expect: 'Benchling app client secret', send: `${WRONG_SECRET}${ENTER}` },
@@ -111,7 +112,6 @@ test('interactive init: after a refused client secret the user can go back to th
     { expect: 'Existing bucket name', send: `${bucket}${ENTER}` },
     { expect: 'Package prefix', send: ENTER },
     { expect: 'Metadata key that links packages', send: ENTER },
-    { expect: 'Quilt catalog host', send: ENTER },
     { expect: 'Network', send: ENTER },
     { expect: 'Source CIDRs', send: ENTER },
     { expect: 'wrote profile default' },
