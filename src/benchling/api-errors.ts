@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { describeNetworkFailure, networkFailure } from '../errors/network-failure.ts';
 
 /** Stable codes of everything the Benchling client can fail with. */
 export const BenchlingErrorCode = {
@@ -76,19 +77,24 @@ export function refusal(status: number, what: string, message: string | undefine
 }
 
 /** What kept failing, for the error raised once retries run out. */
-export type LastFailure = { kind: 'status'; status: number; message: string | undefined } | { kind: 'timeout'; ms: number } | { kind: 'network'; detail: string };
+export type LastFailure = { kind: 'status'; status: number; message: string | undefined } | { kind: 'timeout'; ms: number; host?: string } | { kind: 'network'; detail: string };
 
 export function retriesExhausted(what: string, attempts: number, last: LastFailure): BenchlingError {
   const prefix = `${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
-  if (last.kind === 'timeout') return new BenchlingError(BenchlingErrorCode.TIMEOUT, `${prefix}: no answer within ${last.ms} ms`, true);
+  if (last.kind === 'timeout') {
+    const from = last.host === undefined ? '' : ` from ${last.host}`;
+    return new BenchlingError(BenchlingErrorCode.TIMEOUT, `${prefix}: no answer within ${last.ms} ms${from}: a network problem, not a credentials one`, true);
+  }
   if (last.kind === 'network') return new BenchlingError(BenchlingErrorCode.UNREACHABLE, `${prefix}: ${last.detail}`, true);
   const detail = `${prefix}: HTTP ${last.status}${last.message ? ` ${last.message}` : ''}`;
   const code = last.status === 429 ? BenchlingErrorCode.RATE_LIMITED : BenchlingErrorCode.UNAVAILABLE;
   return new BenchlingError(code, detail, true, last.status);
 }
 
-/** undici puts the useful part (ECONNREFUSED, ...) in `cause`. */
-export function describeNetworkError(error: unknown): string {
+/** undici puts the useful part (ECONNREFUSED, ...) in `cause`; a known network failure is named with its host. */
+export function describeNetworkError(error: unknown, url?: string): string {
+  const failure = networkFailure(error, url);
+  if (failure) return `${describeNetworkFailure(failure)}: a network problem, not a credentials one`;
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause === undefined ? error.message : `${error.message} (${cause})`;

@@ -106,7 +106,7 @@ export class ApiTransport {
     } catch (error) {
       if (error instanceof BenchlingError) throw error;
       if (signal.aborted) return { kind: 'timeout' };
-      return { kind: 'network', detail: this.options.redactor.scrub(describeNetworkError(error)), neverSent: connectionNeverOpened(error) };
+      return { kind: 'network', detail: this.options.redactor.scrub(describeNetworkError(error, this.options.apiBase)), neverSent: connectionNeverOpened(error) };
     } finally {
       release();
     }
@@ -131,7 +131,7 @@ export class ApiTransport {
   }
 
   private lastFailure(outcome: Exclude<Outcome, { kind: 'ok' }>): LastFailure {
-    if (outcome.kind === 'timeout') return { kind: 'timeout', ms: this.options.requestTimeoutMs };
+    if (outcome.kind === 'timeout') return { kind: 'timeout', ms: this.options.requestTimeoutMs, host: hostOf(this.options.apiBase) };
     if (outcome.kind === 'network') return { kind: 'network', detail: outcome.detail };
     return { kind: 'status', status: outcome.status, message: this.messageOf(outcome.text) };
   }
@@ -175,6 +175,14 @@ function connectionNeverOpened(error: unknown): boolean {
   const cause = error instanceof Error ? error.cause : undefined;
   const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
   return typeof code === 'string' && CONNECT_FAILURES.has(code);
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function summary(last: LastFailure): string {

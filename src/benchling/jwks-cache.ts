@@ -2,6 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
+import { networkFailure } from '../errors/network-failure.ts';
+import { describeNetworkError } from './api-errors.ts';
 import { readTextCapped } from './response-body.ts';
 import { SingleFlight } from './single-flight.ts';
 
@@ -48,7 +50,8 @@ export interface JwksCacheOptions {
   log?: Pick<Logger, 'warn'>;
 }
 
-export type JwksStatus = { ok: true; keys: number; fetchedAt: number } | { ok: false; reason: string };
+/** `unreachable`: the key set's host gave no answer (DNS, refused, timeout): the network, not the app definition, is at fault. */
+export type JwksStatus = { ok: true; keys: number; fetchedAt: number } | { ok: false; reason: string; unreachable?: boolean };
 
 interface KeySet {
   /** Only the latest set is held, so rotation does not grow memory. */
@@ -66,6 +69,14 @@ interface ImportedKey {
 
 function unavailable(message: string): AppError {
   return new AppError('JWKS_UNAVAILABLE', message);
+}
+
+/** The key set could not be fetched because its host gave no answer; same code, so readiness treats it alike. */
+class JwksUnreachable extends AppError {
+  constructor(message: string) {
+    super('JWKS_UNAVAILABLE', message);
+    this.name = 'JwksUnreachable';
+  }
 }
 
 function asUnavailable(error: unknown, url: string): AppError {
@@ -175,7 +186,9 @@ export class JwksCache {
   status(): JwksStatus {
     if (this.current !== undefined) return { ok: true, keys: this.current.keys.length, fetchedAt: this.current.fetchedAt };
     if (this.url === undefined) return { ok: false, reason: 'no JWKS URL configured' };
-    return { ok: false, reason: this.lastFailure?.error.message ?? 'JWKS not fetched yet' };
+    const error = this.lastFailure?.error;
+    if (error === undefined) return { ok: false, reason: 'JWKS not fetched yet' };
+    return { ok: false, reason: error.message, ...(error instanceof JwksUnreachable && { unreachable: true }) };
   }
 
   private isFresh(set: KeySet): boolean {
@@ -257,8 +270,11 @@ export async function httpFetchJwks(url: string, { timeoutMs = DEFAULT_JWKS_TIME
   try {
     response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const detail = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describe(error);
-    throw unavailable(`Cannot fetch the Benchling JWKS from ${url}: ${detail}`);
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new JwksUnreachable(`Cannot fetch the Benchling JWKS from ${url}: no answer within ${timeoutMs} ms from ${new URL(url).host} (a network problem)`);
+    }
+    if (networkFailure(error, url)) throw new JwksUnreachable(`Cannot fetch the Benchling JWKS from ${url}: ${describeNetworkError(error, url)}`);
+    throw unavailable(`Cannot fetch the Benchling JWKS from ${url}: ${describe(error)}`);
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);

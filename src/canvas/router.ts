@@ -1,5 +1,5 @@
 import type { CanvasView } from './blocks.ts';
-import type { ButtonDecodeResult } from './button-id.ts';
+import type { ButtonAction, ButtonDecodeResult } from './button-id.ts';
 import { mainView, updatingView } from './entry-view.ts';
 import { errorView, type CanvasProblem } from './error-view.ts';
 import type { CanvasContext, CanvasState } from './inputs.ts';
@@ -23,8 +23,8 @@ export interface CanvasSnapshot {
   data: string | null | undefined;
 }
 
-/** A state written for another resource is not this canvas's state. */
-function stateOf(canvas: CanvasSnapshot): CanvasState | undefined {
+/** The state a canvas's `data` holds for its own entry: one written for another resource is not this canvas's. */
+export function canvasStateOf(canvas: CanvasSnapshot): CanvasState | undefined {
   const state = parseCanvasState(canvas.data);
   return state?.entry.id === canvas.resourceId ? state : undefined;
 }
@@ -55,10 +55,16 @@ function targetOf(packageName: string | undefined, state: CanvasState): Target {
 }
 
 export function viewForButton(decoded: ButtonDecodeResult, canvas: CanvasSnapshot, ctx: CanvasContext): ButtonRoute {
-  const entryId = canvas.resourceId;
-  const state = stateOf(canvas);
-  if (!decoded.ok) return fail(entryId, state, 'button-unknown');
-  const button = decoded.button;
+  const state = canvasStateOf(canvas);
+  if (!decoded.ok) return fail(canvas.resourceId, state, 'button-unknown');
+  return routeButton(decoded.button, canvas.resourceId, state, ctx);
+}
+
+/**
+ * Where an action leads on the canvas of `entryId`, given the state that vouches for its
+ * targets (the canvas's own, or one the caller rebuilt for a canvas another app drew).
+ */
+export function routeButton(button: ButtonAction, entryId: string, state: CanvasState | undefined, ctx: CanvasContext): ButtonRoute {
   if (button.entryId !== entryId) return fail(entryId, state, 'button-other-entry');
   if (button.action === 'update') {
     return { kind: 'requeue', entryId, view: state === undefined ? updatingWithout(ctx, entryId) : updatingView(ctx, state) };

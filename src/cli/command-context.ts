@@ -1,3 +1,4 @@
+import { readNamedProfile } from '../config/known-profiles.ts';
 import { readProfile, type Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
 import { SecretRedactor } from '../secret/redact.ts';
@@ -15,8 +16,9 @@ export interface CommandContext {
   log: Logger;
 }
 
-export async function commandContext(options: CommonOptions, io: CliIo): Promise<CommandContext> {
-  const profile = await readProfile(options.profile, io.env);
+/** `mayCreate`: the command records into the profile (`secrets sync`), so a new name is fine. */
+export async function commandContext(options: CommonOptions, io: CliIo, { mayCreate = false } = {}): Promise<CommandContext> {
+  const profile = mayCreate ? await readProfile(options.profile, io.env) : await readNamedProfile(options.profile, io.env);
   const { values } = resolveSettings(['region'], { flags: { region: options.region }, env: io.env, profile });
   const redactor = new SecretRedactor();
   // The CLI's own results go to stdout; its log lines are for debugging and stay quiet by default.
@@ -29,10 +31,13 @@ export async function resolveCommandSecret(
   options: CommonOptions,
   context: CommandContext,
   io: CliIo,
+  { offline = false } = {},
 ): Promise<ResolvedSecret> {
+  // Offline, a secret kept in Secrets Manager is named but not read: nothing goes over the network.
   const resolved = await resolveSecret(
     { flags: options, env: io.env, profile: { name: options.profile, secretRef: context.profile?.secretArn } },
     { readFile: io.readFile, secretStore: () => io.secretStore(context.region, context.profile?.awsProfile) },
+    { readAws: !offline },
   );
   context.redactor.remember(resolved.input.raw);
   if (resolved.deprecated) println(io.stderr, DEPRECATION_NOTICE);

@@ -6,10 +6,10 @@ import { latestPointerKey, manifestKey } from '../quilt/registry-layout.ts';
 import { SandboxTenant } from '../sandbox/index.ts';
 import { startService } from '../service/start-service.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, UsageError } from '../errors/app-error.ts';
 import type { DemoOptions } from './commands/demo.ts';
 import { println, type CliIo } from './io.ts';
-import { openRuntime } from './runtime.ts';
+import { assertRegistryWritable, openRuntime } from './runtime.ts';
 import { startWorker } from './start-worker.ts';
 import { VERSION } from './version.ts';
 
@@ -33,9 +33,22 @@ function size(bytes: number): string {
  * package it produced.
  */
 export async function demo(options: DemoOptions, io: CliIo): Promise<number> {
+  const timeoutSeconds = Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('SETTING_INVALID', '--timeout must be a positive number of seconds, such as 15');
+  // A --registry that cannot be written is refused before anything starts, not after the wait.
+  if (options.registry !== undefined) await assertRegistryWritable(resolve(options.registry));
   const root = await mkdtemp(join(tmpdir(), 'benchling-webhook-demo-'));
   const registry = resolve(options.registry ?? join(root, 'quilt-registry'));
   const sandbox = await new SandboxTenant().start();
+  try {
+    return await demoOn(sandbox, { root, registry, timeoutSeconds }, io);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+async function demoOn(sandbox: SandboxTenant, demoRun: { root: string; registry: string; timeoutSeconds: number }, io: CliIo): Promise<number> {
+  const { root, registry } = demoRun;
   // The demo's queue and profile live in its own temp dir, never in the user's.
   const env = { ...io.env, XDG_DATA_HOME: join(root, 'data'), XDG_CONFIG_HOME: join(root, 'config'), LOG_LEVEL: io.env.LOG_LEVEL ?? 'warn' };
   const demoIo: CliIo = { ...io, env };
@@ -66,7 +79,7 @@ export async function demo(options: DemoOptions, io: CliIo): Promise<number> {
     const sent = await sandbox.sendWebhook(`${service.url}/event`, sandbox.envelopes.entryCreated(entry.id));
     println(io.stdout, `  webhook         signed v2.entry.created for ${entry.displayId} → ${sent.status} ${JSON.stringify(sent.body)}`);
     if (sent.status !== 202) throw new AppError('DEMO_WEBHOOK_REFUSED', `the service answered ${sent.status}`);
-    const pointer = await waitForPackage(runtime.store, name, Number(options.timeout) * 1000);
+    const pointer = await waitForPackage(runtime.store, name, demoRun.timeoutSeconds * 1000);
     const latest = await readLatest(runtime.store, name);
     println(io.stdout, `  package         ${name}`);
     println(io.stdout, `  top hash        ${pointer}`);
@@ -79,6 +92,5 @@ export async function demo(options: DemoOptions, io: CliIo): Promise<number> {
     await service.close();
     await worker.stop();
     await runtime.close();
-    await sandbox.stop();
   }
 }

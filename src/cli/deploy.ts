@@ -22,6 +22,7 @@ import type { DeployOptions } from './commands/deploy.ts';
 import { println, type CliIo } from './io.ts';
 import type { ChangeResult, ChangeToDeploy } from './deploy-change.ts';
 import { stackLocation } from './stack-location.ts';
+import { assertOutputDirectory } from './output-directory.ts';
 import { runChecks } from './validate.ts';
 import { RELEASED_IMAGE, VERSION } from './version.ts';
 
@@ -42,6 +43,11 @@ interface SecretPlan {
   changes: string[];
 }
 
+/** A secret kept in Secrets Manager that an offline plan names without reading: the deploy would read it and sync nothing new. */
+function unreadSecretPlan(target: string): SecretPlan {
+  return { name: target, ...(target.startsWith('arn:') && { arn: target }), action: 'unchanged', fields: [], changes: [] };
+}
+
 /** What `secrets sync` would do, without doing it. */
 async function planSecret(secret: BenchlingSecret, target: string, context: CommandContext, io: CliIo, offline: boolean): Promise<SecretPlan> {
   const body = JSON.parse(serializeSecret(secret)) as Record<string, unknown>;
@@ -56,8 +62,22 @@ async function planSecret(secret: BenchlingSecret, target: string, context: Comm
   return { name: existing.name, arn: existing.arn, action: hasChanges(diff) ? 'update' : 'unchanged', fields, changes };
 }
 
-async function synthPlan(arn: string | undefined, options: DeployOptions, io: CliIo): Promise<{ stackName?: string; template?: string; note?: string }> {
-  if (!arn) return { note: 'the template is synthesized once the secret exists (its ARN goes into the stack)' };
+/**
+ * Before the secret is stored there is no ARN to synthesize with, but the stack's flags are
+ * checked all the same, as the deploy will check them once it has stored the secret: with a
+ * stand-in ARN in the region and account the deploy would use.
+ */
+async function checkStackFlags(options: DeployOptions, io: CliIo, region: string | undefined): Promise<void> {
+  const [{ resolveStackInputs }, { readProfile }] = await Promise.all([import('../infra/inputs.ts'), import('../config/profile.ts')]);
+  const standIn = `arn:aws:secretsmanager:${region ?? 'us-east-1'}:${options.account ?? '000000000000'}:secret:${defaultSecretName(options.profile)}-AbCdEf`;
+  resolveStackInputs(stackValues(options, standIn), { env: io.env, profileName: options.profile, profile: await readProfile(options.profile, io.env), releasedImage: RELEASED_IMAGE });
+}
+
+async function synthPlan(arn: string | undefined, options: DeployOptions, io: CliIo, region: string | undefined): Promise<{ stackName?: string; template?: string; note?: string }> {
+  if (!arn) {
+    await checkStackFlags(options, io, region);
+    return { note: 'the template is synthesized once the secret exists (its ARN goes into the stack)' };
+  }
   const [{ resolveStackInputs }, { readProfile }, { synthesize }] = await Promise.all([
     import('../infra/inputs.ts'),
     import('../config/profile.ts'),
@@ -333,16 +353,19 @@ async function previewForDryRun(options: DeployOptions, io: CliIo, context: Comm
  * changes nothing anywhere.
  */
 export async function deploy(options: DeployOptions, io: CliIo): Promise<number> {
-  // Flags first: a usage error comes back before the gate's network checks.
-  const settings = options.dryRun ? undefined : parseWatchSettings(options);
+  // Flags first, on a dry run too (it checks what a deploy would): a usage error comes back before the gate's network checks.
+  const watch = parseWatchSettings(options);
+  if (options.out !== undefined) await assertOutputDirectory(resolve(options.out));
+  const settings = options.dryRun ? undefined : watch;
   if (settings) parseSkips(options);
   const rollbackTo = settings ? await rollbackRecord(options, io) : undefined;
   const context = await commandContext(options, io);
   const image = chooseImage(options, RELEASED_IMAGE);
   // A rollback's image is already pushed: its template names it.
   if (settings && !rollbackTo && image.source === 'build') await requireDocker(options, context, io);
-  const resolved = await resolveCommandSecret(options, context, io);
-  if (!resolved.secret) {
+  // A dry run --offline plans with a secret kept in Secrets Manager without reading it.
+  const resolved = await resolveCommandSecret(options, context, io, { offline: options.dryRun === true && options.offline === true });
+  if (!resolved.secret && !resolved.notRead) {
     println(io.stderr, formatReport(resolved.report));
     println(io.stderr, 'deploy: stopped at the gate, before any AWS call: the Benchling secret is incomplete');
     return 1;
@@ -352,20 +375,21 @@ export async function deploy(options: DeployOptions, io: CliIo): Promise<number>
     println(io.stderr, `deploy: stopped at the gate\n${formatChecks(checks)}`);
     return 1;
   }
-  const target = options.secretName ?? resolved.input.aws?.arn ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
+  const unreadRef = resolved.notRead ? resolved.input.source.awsId : undefined;
+  const target = options.secretName ?? resolved.input.aws?.arn ?? unreadRef ?? context.profile?.secretArn ?? defaultSecretName(options.profile);
   if (settings) {
     const secretRef = resolved.input.aws?.arn ?? context.profile?.secretArn;
-    return deployForReal(options, io, context, { settings, secret: resolved.secret, secretName: target, secretRef, image, rollbackTo });
+    return deployForReal(options, io, context, { settings, secret: resolved.secret!, secretName: target, secretRef, image, rollbackTo });
   }
-  const secret = await planSecret(resolved.secret, target, context, io, options.offline === true);
-  const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io);
+  const secret = resolved.secret ? await planSecret(resolved.secret, target, context, io, options.offline === true) : unreadSecretPlan(target);
+  const stack = await synthPlan(secret.arn ?? (resolved.input.aws?.arn || context.profile?.secretArn), options, io, context.region);
   const imagePlan = await planImage(image, io);
   const change = await previewForDryRun(options, io, context, stack, secret.arn ?? resolved.input.aws?.arn ?? context.profile?.secretArn);
   const plan = { dryRun: true, gate: checks, secret, stack, image: { ...imagePlan.choice, docker: imagePlan.docker }, ...(change ? { change } : {}) };
   if (options.json) println(io.stdout, JSON.stringify(plan));
   else {
     println(io.stdout, `deploy plan (dry run: nothing is written, CloudFormation is not touched)\n${formatChecks(checks)}`);
-    println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ')}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
+    println(io.stdout, `  secret    ${secret.action} ${secret.name}: fields ${secret.fields.join(', ') || '(not read: --offline)'}${secret.changes.length ? ` (changes ${secret.changes.join(' ')})` : ''}`);
     println(io.stdout, stack.template ? `  stack     ${stack.stackName}: template ${stack.template}` : `  stack     ${stack.note}`);
     println(io.stdout, `  image     ${imagePlan.text}`);
     if (change && stack.stackName) println(io.stdout, (await import('./deploy-preview.ts')).formatPreview(stack.stackName, change));

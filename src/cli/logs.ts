@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/app-error.ts';
 import { createOperateClients, destroyClients } from '../operate/aws-clients.ts';
 import { describeStack, listStackResources } from '../operate/cloudformation-stack.ts';
 import { parseDuration } from '../operate/duration.ts';
@@ -14,6 +15,7 @@ const FOLLOW_POLL_MS = 2_000;
 /** `logs`: the containers' CloudWatch logs since --since, and with --follow what arrives until Ctrl-C. */
 export async function logs(options: LogsOptions, io: CliIo): Promise<number> {
   const sinceMs = parseDuration(options.since, '--since');
+  if (options.filter !== undefined && options.filter.trim() === '') throw new UsageError('LOGS_FILTER_EMPTY', '--filter needs a pattern: a word (job), a "quoted phrase", or { $.level >= 50 }');
   checkContainer(options.container);
   const target = await resolveStackTarget(options, io.env);
   const runtime = operateRuntime();
@@ -25,12 +27,12 @@ export async function logs(options: LogsOptions, io: CliIo): Promise<number> {
     const emit = (line: Parameters<typeof formatLogLine>[0]) => println(io.stdout, options.json ? logLineJson(line) : formatLogLine(line));
     const from = runtime.now() - sinceMs;
     if (!options.follow) {
-      (await readLogLines(clients.logs, sources, from)).forEach(emit);
+      (await readLogLines(clients.logs, sources, from, options.filter)).forEach(emit);
       return 0;
     }
     const interruption = runtime.interruption();
     try {
-      await followLogLines(clients.logs, sources, { from, pollMs: FOLLOW_POLL_MS, signal: interruption.signal, sleep: runtime.sleep, emit });
+      await followLogLines(clients.logs, sources, { from, pollMs: FOLLOW_POLL_MS, signal: interruption.signal, sleep: runtime.sleep, emit, filterPattern: options.filter });
     } finally {
       interruption.dispose();
     }

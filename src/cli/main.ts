@@ -8,6 +8,7 @@ import { initCommand } from './commands/init.ts';
 import { logsCommand } from './commands/logs.ts';
 import { manifestCommand } from './commands/manifest.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
+import { profilesCommand } from './commands/profiles.ts';
 import { secretsCommands } from './commands/secrets.ts';
 import { sendCommand } from './commands/send.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -31,6 +32,7 @@ const COMMANDS: readonly CommandEntry[] = [
   demoCommand,
   sandboxCommand,
   sendCommand,
+  profilesCommand,
   statusCommand,
   logsCommand,
   destroyCommand,
@@ -69,6 +71,16 @@ function reportError(error: AppError, terminal: Terminal, json: boolean): void {
   println(terminal.stderr, `error [${error.code}]: ${error.message}`);
 }
 
+/**
+ * A failure no code path foresaw still ends as one coded line, not a stack trace: the trace
+ * helps whoever fixes the bug, so LOG_LEVEL=debug (or trace) prints it too.
+ */
+function unexpected(error: unknown, env: Record<string, string | undefined>, terminal: Terminal): AppError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')) println(terminal.stderr, error.stack ?? message);
+  return new AppError('UNEXPECTED', `${message} (an unforeseen failure: run again with LOG_LEVEL=debug to see where it happened, and report it)`);
+}
+
 /** Runs the CLI and returns its exit code: 0 ok, 1 a failed check, 2 a usage error. `io` defaults to the process's own. */
 export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
   const terminal: Terminal = io ?? { stdout: process.stdout, stderr: process.stderr };
@@ -89,10 +101,8 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
       const quiet = ['commander.helpDisplayed', 'commander.version'];
       return quiet.includes(error.code) ? 0 : 2;
     }
-    if (error instanceof AppError) {
-      reportError(error, terminal, argv.includes('--json'));
-      return error.exitCode;
-    }
-    throw error;
+    const known = error instanceof AppError ? error : unexpected(error, io?.env ?? process.env, terminal);
+    reportError(known, terminal, argv.includes('--json'));
+    return known.exitCode;
   }
 }

@@ -23,7 +23,7 @@ function formatResult(result: SyncResult): string {
  * secret or put a new version, and record its ARN in the profile for every later command.
  */
 export async function secretsSync(options: SyncOptions, io: CliIo): Promise<number> {
-  const context = await commandContext(options, io);
+  const context = await commandContext(options, io, { mayCreate: true });
   const resolved = await resolveCommandSecret(options, context, io);
   if (!resolved.secret) {
     println(io.stdout, options.json ? JSON.stringify({ written: false, report: resolved.report }) : formatReport(resolved.report));

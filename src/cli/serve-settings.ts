@@ -1,6 +1,7 @@
 import type { SettingKey } from '../config/settings.ts';
 
 // A module of its own, so that declaring the commands' options does not load the service.
+/** What `serve` and `worker` both read. The port is not among them: the worker answers no HTTP. */
 export const SERVE_SETTINGS = [
   'registry',
   'packagePrefix',
@@ -8,7 +9,6 @@ export const SERVE_SETTINGS = [
   'queue',
   'packager',
   'quiltCatalog',
-  'port',
   'logLevel',
   'benchlingApiUrl',
   'benchlingJwksUrl',
@@ -21,6 +21,9 @@ export const SERVE_SETTINGS = [
   'jobMaxFailures',
   'workerConcurrency',
 ] as const satisfies readonly SettingKey[];
+
+/** `serve` alone: where it listens. */
+export const SERVICE_PORT_SETTINGS = ['port'] as const satisfies readonly SettingKey[];
 
 /** `serve` alone: the worker answers no HTTP. */
 export const SERVICE_HTTP_SETTINGS = ['httpHeadersTimeout', 'httpBodyTimeout', 'httpIdleTimeout', 'httpMaxConnections'] as const satisfies readonly SettingKey[];

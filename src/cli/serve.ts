@@ -4,7 +4,7 @@ import { UsageError } from '../errors/app-error.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import { println, type CliIo } from './io.ts';
 import { openRuntime, waitForSignal } from './runtime.ts';
-import { SERVICE_HTTP_SETTINGS } from './serve-settings.ts';
+import { SERVICE_HTTP_SETTINGS, SERVICE_PORT_SETTINGS } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
 function runsInProduction(env: CliIo['env']): boolean {
@@ -23,24 +23,29 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   const runtime = await openRuntime('serve', options, io);
   if (typeof runtime === 'number') return runtime;
   // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
-  const [{ startService }, { startWorker }, { httpLimitsFrom }] = await Promise.all([
+  const [{ startService }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
     import('../service/start-service.ts'),
     import('./start-worker.ts'),
     import('../config/http-limits.ts'),
+    import('../service/listen-refusal.ts'),
   ]);
   const { settings, log } = runtime;
   const registry = settings.registry ?? './quilt-registry';
+  const host = options.host ?? '0.0.0.0';
+  let port = 8080;
   let service;
   let http;
   try {
-    http = httpLimitsFrom(resolveSettings(SERVICE_HTTP_SETTINGS, { flags: options, env: io.env, profile: runtime.context.profile }).values);
+    const profile = runtime.context.profile;
+    port = resolveSettings(SERVICE_PORT_SETTINGS, { flags: options, env: io.env, profile }).values.port ?? port;
+    http = httpLimitsFrom(resolveSettings(SERVICE_HTTP_SETTINGS, { flags: options, env: io.env, profile }).values);
     service = await startService({
       secret: runtime.secret,
       queue: runtime.queue,
       log,
       version: VERSION,
-      host: options.host ?? '0.0.0.0',
-      port: settings.port ?? 8080,
+      host,
+      port,
       apiUrl: settings.benchlingApiUrl,
       jwksUrl: settings.benchlingJwksUrl,
       registryDir: registry.startsWith('s3://') ? undefined : resolve(registry),
@@ -49,7 +54,7 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
     });
   } catch (error) {
     await runtime.close();
-    throw error;
+    throw listenRefusal(error, host, port) ?? error;
   }
   const worker = options.worker === false ? undefined : await startWorker(runtime, io);
   log.info({ url: service.url, queue: settings.queue, registry, worker: worker !== undefined, http }, 'benchling-webhook listening');

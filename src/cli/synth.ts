@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { readProfile } from '../config/profile.ts';
+import { readNamedProfile } from '../config/known-profiles.ts';
 import { describeImage } from '../infra/image-choice.ts';
 import type { SynthOptions } from './commands/synth.ts';
 import { println, type CliIo } from './io.ts';
+import { assertOutputDirectory } from './output-directory.ts';
 import { RELEASED_IMAGE } from './version.ts';
 
 /**
@@ -12,10 +13,11 @@ import { RELEASED_IMAGE } from './version.ts';
 export async function synth(options: SynthOptions, io: CliIo): Promise<number> {
   // Inputs first: a refused secret input comes back before aws-cdk-lib is loaded.
   const { resolveStackInputs } = await import('../infra/inputs.ts');
-  const profile = await readProfile(options.profile, io.env);
+  const profile = await readNamedProfile(options.profile, io.env);
   const inputs = resolveStackInputs(options, { env: io.env, profileName: options.profile, profile, releasedImage: RELEASED_IMAGE });
-  const [{ synthesize }, { listAcknowledgements }] = await Promise.all([import('../infra/synthesize.ts'), import('../infra/acknowledge.ts')]);
   const outdir = resolve(options.out);
+  await assertOutputDirectory(outdir);
+  const [{ synthesize }, { listAcknowledgements }] = await Promise.all([import('../infra/synthesize.ts'), import('../infra/acknowledge.ts')]);
   const result = synthesize({ ...inputs, outdir, cloudFormationValidation: options.cfnValidation !== false });
   const acknowledged = listAcknowledgements(result.app);
   const env = inputs.props.env ?? {};

@@ -6,7 +6,7 @@ import { println, type CliIo } from './io.ts';
 /** The gate on the command's own profile, region and secret, resolved from its options. */
 export async function runChecks(options: ValidateOptions, io: CliIo): Promise<CheckResult[]> {
   const context = await commandContext(options, io);
-  const resolved = await resolveCommandSecret(options, context, io);
+  const resolved = await resolveCommandSecret(options, context, io, { offline: options.offline === true });
   return runGate({
     flags: options,
     profileName: options.profile,

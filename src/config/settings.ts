@@ -28,6 +28,14 @@ const seconds = z.coerce
   .transform((v) => Number(v.replace(/s$/, '')))
   .pipe(z.number().positive('must be more than 0 s').max(3600, 'must be at most 3600 s (an hour)'));
 
+/** A TCP port, written as digits: `abc` or `80.5` is named as what it is, not as "NaN". */
+const port = z.coerce
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a port number from 0 to 65535, such as 8080')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'must be a port number from 0 to 65535, such as 8080'));
+
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
   return spec;
 }
@@ -41,7 +49,7 @@ export const SETTINGS = {
   queue: setting({ env: 'QUEUE', schema: text, default: 'embedded' }),
   packager: setting({ env: 'PACKAGER', schema: text, default: 'direct' }),
   quiltCatalog: setting({ env: 'QUILT_CATALOG', schema: text }),
-  port: setting({ env: 'PORT', schema: z.coerce.number().int().min(0).max(65535), default: 8080 }),
+  port: setting({ env: 'PORT', schema: port, default: 8080 }),
   logLevel: setting({ env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info' }),
   benchlingApiUrl: setting({ env: 'BENCHLING_API_URL', schema: z.url() }),
   benchlingJwksUrl: setting({ env: 'BENCHLING_JWKS_URL', schema: z.url() }),
@@ -103,7 +111,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
 export type Settings<K extends SettingKey> = { [P in K]: SettingValue<P> | undefined };
-export type SettingOrigin = 'flag' | 'env' | 'profile' | 'default' | 'unset';
+export type SettingOrigin = 'flag' | 'env' | 'profile' | 'secret' | 'default' | 'unset';
 
 export function settingFlag(key: SettingKey): string {
   return `--${SETTINGS[key].env.toLowerCase().replace(/_/g, '-')}`;
@@ -120,9 +128,11 @@ export interface SettingsInput {
   flags: Partial<Record<SettingKey, unknown>>;
   env: Env;
   profile?: Profile | undefined;
+  /** Values the Benchling secret maps to settings (keys of the earlier app's secret, see src/secret/earlier-app-keys.ts). */
+  secret?: Partial<Record<SettingKey, unknown>> | undefined;
 }
 
-/** flags > env > profile > defaults; a value that does not parse is a usage error naming its origin. */
+/** flags > env > profile > secret > defaults; a value that does not parse is a usage error naming its origin. */
 export function resolveSettings<K extends SettingKey>(
   keys: readonly K[],
   input: SettingsInput,
@@ -135,6 +145,7 @@ export function resolveSettings<K extends SettingKey>(
       ['flag', input.flags[key], settingFlag(key)],
       ['env', input.env[spec.env], spec.env],
       ['profile', input.profile?.[key as keyof Profile], `profile key ${key}`],
+      ['secret', input.secret?.[key], `the secret's value for ${spec.env}`],
     ];
     const found = candidates.find(([, value]) => value !== undefined && value !== '');
     if (!found) {

@@ -7,12 +7,14 @@ import { defaultApiBase, defaultJwksUrl } from '../benchling/tenant-urls.ts';
 import type { Env } from '../config/env.ts';
 import type { Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
+import { AppError } from '../errors/app-error.ts';
 import { errorReason } from '../errors/error-reason.ts';
 import type { StackInputValues } from '../infra/inputs.ts';
 import type { ResolvedSecret } from '../secret/resolve.ts';
 import type { BenchlingSecret } from '../secret/schema.ts';
 import type { SecretStore } from '../secret/secret-store.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { keysTheStackOverrides } from './secret-keys-on-aws.ts';
 
 /** The flags the gate reads: where Benchling and the registry are, and the stack's inputs for its template rules. */
 export interface GateFlags extends StackInputValues {
@@ -47,15 +49,37 @@ const skipped = (name: string, detail: string): CheckResult => ({ name, status: 
 
 function secretFields(resolved: ResolvedSecret): CheckResult {
   const { report } = resolved;
+  if (resolved.notRead) return skipped('secret fields', `${report.source.awsId ?? 'the secret'} is in Secrets Manager: not read (--offline)`);
   if (report.complete) return ok('secret fields', `all four present and valid (${report.source.label})`);
   return failed('secret fields', report.problems.join('; '), 'supply each missing field as named, then `benchling-webhook secrets sync`');
+}
+
+/** What becomes of each key beyond the four fields (the earlier app's keys, and any other): none goes unmentioned. */
+function secretKeys(input: GateInput): CheckResult {
+  const name = 'secret keys';
+  const { resolved } = input;
+  const { keys } = resolved.report;
+  if (keys.length === 0) return ok(name, 'none besides the four fields');
+  const outcome = (k: (typeof keys)[number]) =>
+    `${k.key}: ${k.outcome === 'mapped' ? `mapped to ${k.env ?? ''}` : k.outcome}${k.code ? ` [${k.code}]` : ''} (${k.reason})`;
+  const detail = keys.map(outcome).join('; ');
+  const refused = keys.filter((k) => k.outcome === 'refused');
+  if (refused.length > 0) return failed(name, detail, `fix or remove ${refused.map((k) => k.key).join(', ')} in the secret, then \`benchling-webhook secrets sync\``);
+  const overridden = keysTheStackOverrides(resolved.input.raw, { env: input.env, profile: input.profile, bucketName: input.flags.bucketName });
+  if (overridden.length === 0) return ok(name, detail);
+  return failed(
+    name,
+    `${detail}; on AWS the stack sets ${overridden.map((o) => o.env).join(', ')} to other values than the secret's ${overridden.map((o) => o.key).join(', ')}`,
+    'give the stack the same values: init --package-prefix / --package-link-key / --bucket-name, or PACKAGE_PREFIX, PACKAGE_LINK_KEY, LOG_LEVEL at synth and deploy',
+  );
 }
 
 /** The secret the stack will read is the one in AWS: it is read back and checked again. */
 async function secretInAws(input: GateInput, offline: boolean): Promise<{ check: CheckResult; arn?: string }> {
   const name = 'secret in AWS';
   const { resolved } = input;
-  const arn = resolved.input.aws?.arn ?? input.profile?.secretArn;
+  const arn = resolved.input.aws?.arn ?? (resolved.notRead ? resolved.input.source.awsId : undefined) ?? input.profile?.secretArn;
+  if (!arn && offline) return { check: skipped(name, 'none recorded for this profile yet: `deploy` stores it, or run `benchling-webhook secrets sync`') };
   if (!arn) return { check: failed(name, 'no Secrets Manager secret is recorded for this profile', 'run `benchling-webhook secrets sync`') };
   if (resolved.input.aws) {
     const fine = resolved.report.complete;
@@ -67,11 +91,14 @@ async function secretInAws(input: GateInput, offline: boolean): Promise<{ check:
     const { parseSecretJson } = await import('../secret/read-input.ts');
     const stored = await input.secretStore().read(arn);
     const check = checkSecret(stored.secretString === undefined ? undefined : parseSecretJson(stored.secretString, `the secret ${arn}`));
-    const missing = check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`);
+    const missing = [
+      ...check.fields.filter((f) => f.status !== 'present').map((f) => `${f.field} ${f.status}`),
+      ...check.keys.filter((k) => k.outcome === 'refused').map((k) => `${k.key} refused [${k.code ?? 'SECRET_KEY_REFUSED'}]`),
+    ];
     if (missing.length > 0) return { arn, check: failed(name, `${arn}: ${missing.join(', ')}`, 'run `benchling-webhook secrets sync` to write the complete secret') };
     return { arn, check: ok(name, `${arn} read back complete`) };
   } catch (error) {
-    return { arn, check: failed(name, errorReason(error), 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`') };
+    return { arn, check: failed(name, errorReason(error), awsFix(error, 'check AWS_REGION and credentials, or run `benchling-webhook secrets sync`')) };
   }
 }
 
@@ -94,13 +121,26 @@ async function secretEncryption(arn: string, input: GateInput): Promise<CheckRes
       "pass --secret-kms-key-arn with that key's ARN (not an alias), or set secretKmsKeyArn in the profile",
     );
   } catch (error) {
-    return failed(name, errorReason(error), 'check AWS_REGION and credentials (secretsmanager:DescribeSecret)');
+    return failed(name, errorReason(error), awsFix(error, 'check AWS_REGION and credentials (secretsmanager:DescribeSecret)'));
   }
+}
+
+/** An AWS call that got no answer is a network problem; anything else is the caller's usual fix. */
+function awsFix(error: unknown, otherwise: string): string {
+  return error instanceof AppError && error.code.endsWith('_UNREACHABLE') ? 'check the network, and AWS_ENDPOINT_URL_SECRETS_MANAGER if it is set' : otherwise;
+}
+
+/** A call that got no answer says nothing about the credentials: the fix is where Benchling is, not what the secret holds. */
+const UNANSWERED = new Set(['BENCHLING_UNREACHABLE', 'BENCHLING_TIMEOUT']);
+
+function reachFix(url: string, where: string, unchecked: string): string {
+  return `check the network and that ${new URL(url).host} is right (${where}); ${unchecked} could not be checked`;
 }
 
 async function oauth(secret: BenchlingSecret, apiBase: string): Promise<CheckResult> {
   const error = await requestToken(apiBase, secret, { maxAttempts: 2 });
   if (error === undefined) return ok('Benchling OAuth', `token issued by ${apiBase}`);
+  if (error instanceof AppError && UNANSWERED.has(error.code)) return failed('Benchling OAuth', errorReason(error), reachFix(apiBase, "the secret's tenant, or --benchling-api-url / BENCHLING_API_URL", 'the client id and secret'));
   return failed('Benchling OAuth', errorReason(error), 'check client_id and client_secret in the Benchling developer console, then `benchling-webhook secrets sync`');
 }
 
@@ -108,6 +148,7 @@ async function jwks(url: string): Promise<CheckResult> {
   const cache = new JwksCache({ fetchJwks: (u) => httpFetchJwks(u), url });
   const status = await cache.warm();
   if (status.ok) return ok('app definition keys', `${status.keys} signing key(s) at ${url}`);
+  if (status.unreachable) return failed('app definition keys', status.reason, reachFix(url, '--benchling-jwks-url / BENCHLING_JWKS_URL', 'the app definition'));
   return failed('app definition keys', status.reason, 'check app_definition_id (appdef_…) against the app in the Benchling developer console');
 }
 
@@ -150,7 +191,7 @@ export async function runGate(input: GateInput): Promise<CheckResult[]> {
       ? Promise.resolve(skipped('registry', 'none set: the stack creates a new bucket (set --registry or REGISTRY to check an existing one)'))
       : registry(values.registry!, input);
   const offline = flags.offline === true;
-  const checks = [secretFields(resolved)];
+  const checks = [secretFields(resolved), secretKeys(input)];
   const aws = await secretInAws(input, offline);
   checks.push(aws.check);
   if (aws.arn !== undefined) checks.push(offline ? skipped('secret encryption', '--offline') : await secretEncryption(aws.arn, input));

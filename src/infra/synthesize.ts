@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { AppError } from '../errors/app-error.ts';
 import type { BenchlingWebhookStack } from './benchling-webhook-stack.ts';
@@ -68,10 +68,29 @@ function readViolations(outdir: string): SynthViolation[] {
 /**
  * Synthesizes in this process, offline: no AWS call, no Docker build (the image's context is
  * only staged). Rule violations come back as one error listing all of them.
+ *
+ * The assembly is built in a staging directory beside `outdir` and moved in only once synth
+ * passed: a refused synth leaves `outdir` as it was (absent, or holding the last good
+ * template), never half written.
  */
 export function synthesize(options: SynthesizeOptions): SynthResult {
+  const parent = dirname(options.outdir);
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, `.${basename(options.outdir)}.partial-`));
+  try {
+    const { app, stack } = synthesizeIn(staging, options);
+    publish(staging, options.outdir);
+    const templatePath = join(options.outdir, stack.templateFile);
+    const template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
+    return { app, stack, outdir: options.outdir, templatePath, template };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function synthesizeIn(outdir: string, options: SynthesizeOptions): { app: App; stack: BenchlingWebhookStack } {
   const app = new App({
-    outdir: options.outdir,
+    outdir,
     autoSynth: false,
     builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     // In-memory mode: a failed validation throws with its report instead of printing it.
@@ -81,12 +100,20 @@ export function synthesize(options: SynthesizeOptions): SynthResult {
   try {
     app.synth();
   } catch (error) {
-    const violations = readViolations(options.outdir).filter((v) => v.severity !== 'warning');
+    const violations = readViolations(outdir).filter((v) => v.severity !== 'warning');
     if (violations.length > 0) throw new RuleViolationsError(violations);
     const message = error instanceof Error ? error.message : String(error);
     throw new AppError('SYNTH_FAILED', `synth failed: ${message}`);
   }
-  const templatePath = join(options.outdir, stack.templateFile);
-  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
-  return { app, stack, outdir: options.outdir, templatePath, template };
+  return { app, stack };
+}
+
+/** Moves each entry of the finished assembly into `outdir`, replacing an older one of the same name; other files stay. */
+function publish(staging: string, outdir: string): void {
+  mkdirSync(outdir, { recursive: true });
+  for (const entry of readdirSync(staging)) {
+    const target = join(outdir, entry);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(join(staging, entry), target);
+  }
 }

@@ -3,12 +3,12 @@ import { awsCall } from './aws-failure.ts';
 import { advanceCursor, startCursor, type LogLine } from './log-cursor.ts';
 import type { LogSource } from './log-sources.ts';
 
-async function readSource(logs: CloudWatchLogsClient, source: LogSource, from: number): Promise<LogLine[]> {
+async function readSource(logs: CloudWatchLogsClient, source: LogSource, from: number, filterPattern: string | undefined): Promise<LogLine[]> {
   const lines: LogLine[] = [];
   let nextToken: string | undefined;
   do {
     const out = await awsCall(`read log group ${source.logGroup}`, () =>
-      logs.send(new FilterLogEventsCommand({ logGroupName: source.logGroup, logStreamNamePrefix: source.streamPrefix, startTime: from, nextToken })),
+      logs.send(new FilterLogEventsCommand({ logGroupName: source.logGroup, logStreamNamePrefix: source.streamPrefix, startTime: from, nextToken, filterPattern })),
     );
     for (const e of out.events ?? []) {
       if (e.eventId === undefined || e.timestamp === undefined) continue;
@@ -20,8 +20,8 @@ async function readSource(logs: CloudWatchLogsClient, source: LogSource, from: n
 }
 
 /** Every event of the sources from `from` on, oldest first. */
-export async function readLogLines(logs: CloudWatchLogsClient, sources: readonly LogSource[], from: number): Promise<LogLine[]> {
-  const all = await Promise.all(sources.map((s) => readSource(logs, s, from)));
+export async function readLogLines(logs: CloudWatchLogsClient, sources: readonly LogSource[], from: number, filterPattern?: string): Promise<LogLine[]> {
+  const all = await Promise.all(sources.map((s) => readSource(logs, s, from, filterPattern)));
   return advanceCursor(startCursor(from), all.flat()).fresh;
 }
 
@@ -31,13 +31,15 @@ export interface FollowOptions {
   signal: AbortSignal;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   emit(line: LogLine): void;
+  /** CloudWatch Logs filter pattern; CloudWatch applies it, so only matching events are fetched. */
+  filterPattern?: string;
 }
 
 /** Prints what is there, then polls for what arrives, each event once, until the signal aborts. */
 export async function followLogLines(logs: CloudWatchLogsClient, sources: readonly LogSource[], options: FollowOptions): Promise<void> {
   let cursor = startCursor(options.from);
   while (!options.signal.aborted) {
-    const all = await Promise.all(sources.map((s) => readSource(logs, s, cursor.from)));
+    const all = await Promise.all(sources.map((s) => readSource(logs, s, cursor.from, options.filterPattern)));
     const next = advanceCursor(cursor, all.flat());
     next.fresh.forEach(options.emit);
     cursor = next.cursor;

@@ -1,4 +1,5 @@
-import { readProfile, type Profile } from '../config/profile.ts';
+import { readNamedProfile } from '../config/known-profiles.ts';
+import type { Profile } from '../config/profile.ts';
 import { resolveSettings } from '../config/settings.ts';
 import { defaultStackName } from '../infra/inputs.ts';
 import type { Env } from '../config/env.ts';
@@ -18,7 +19,7 @@ export interface StackTarget extends AwsTarget {
 
 /** The profile's stack: --stack-name > the profile's stackName > the name deploy gives it; region --region > AWS_REGION > profile. */
 export async function resolveStackTarget(options: StackTargetOptions, env: Env): Promise<StackTarget> {
-  const profile = await readProfile(options.profile, env);
+  const profile = await readNamedProfile(options.profile, env);
   const { values } = resolveSettings(['region'], { flags: { region: options.region }, env, profile });
   return {
     stackName: options.stackName ?? profile?.stackName ?? defaultStackName(options.profile),

@@ -32,6 +32,8 @@ export interface CanvasInsert {
   /** Default: this app. */
   appId?: string;
   data?: string | null;
+  /** Default: none, as a user inserts it; blocks stand for a canvas another app already drew. */
+  blocks?: CanvasBlock[];
 }
 
 /**
@@ -91,7 +93,7 @@ export class CanvasStore {
       app: { id: spec.appId ?? this.appId },
       resourceId: spec.resourceId,
       featureId: spec.featureId,
-      blocks: [],
+      blocks: spec.blocks ?? [],
       enabled: true,
       sessionId: null,
       data: spec.data ?? null,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors/app-error.ts';
 import { CanvasStore, type CanvasWrite, type SandboxCanvas } from './canvas-store.ts';
+import type { CanvasBlock } from './canvas-schema.ts';
 import { generateCredentials, type SandboxSecret } from './credentials.ts';
 import { seedDemoEntry } from './demo-entry.ts';
 import { createDispatcher } from './dispatcher.ts';
@@ -169,7 +170,7 @@ export class SandboxTenant {
    * may make it another app's (`appId`: the app can read it, and its writes are refused with
    * 403), or give it saved `data`.
    */
-  insertCanvas(resourceId: string, options: { featureId?: string; appId?: string; data?: string } = {}): SandboxCanvas {
+  insertCanvas(resourceId: string, options: { featureId?: string; appId?: string; data?: string; blocks?: CanvasBlock[] } = {}): SandboxCanvas {
     return structuredClone(this.running().canvases.insert({ ...options, resourceId, featureId: options.featureId ?? this.featureId }));
   }
 

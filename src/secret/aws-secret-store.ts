@@ -8,6 +8,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { AppError } from '../errors/app-error.ts';
+import { describeNetworkFailure, networkFailure } from '../errors/network-failure.ts';
 import type { SecretDescription, SecretStore, SecretWriteResult, StoredSecret } from './secret-store.ts';
 
 function toTags(tags: Record<string, string>) {
@@ -26,6 +27,13 @@ export function explainAwsError(error: unknown, id: string): AppError {
   }
   if (name === 'AccessDeniedException') {
     return new AppError('SECRET_ACCESS_DENIED', `not allowed to use the secret ${id}: ${detail}`);
+  }
+  const network = networkFailure(error);
+  if (network) {
+    return new AppError(
+      'SECRETS_MANAGER_UNREACHABLE',
+      `cannot reach Secrets Manager for ${id}: ${describeNetworkFailure(network)}; check the network, the region, and AWS_ENDPOINT_URL_SECRETS_MANAGER if it is set (a network problem, not a credentials one)`,
+    );
   }
   if (name === 'CredentialsProviderError') {
     return new AppError('AWS_CREDENTIALS_MISSING', 'no AWS credentials found: set AWS_PROFILE or run `aws configure`');

@@ -1,5 +1,6 @@
 import { SECRET_FIELDS, type SecretField } from './fields.ts';
 import { BenchlingSecretSchema, FIELD_SCHEMAS, type BenchlingSecret } from './schema.ts';
+import { classifyEarlierAppKeys, type KeyReport } from './earlier-app-keys.ts';
 
 export type FieldStatus = 'present' | 'missing' | 'invalid';
 
@@ -12,9 +13,10 @@ export interface FieldReport {
   env: string;
 }
 
+/** `keys`: every key beyond the four fields, with its outcome (see earlier-app-keys.ts). */
 export type SecretCheck =
-  | { complete: true; secret: BenchlingSecret; fields: FieldReport[] }
-  | { complete: false; fields: FieldReport[]; notAnObject?: true };
+  | { complete: true; secret: BenchlingSecret; fields: FieldReport[]; keys: KeyReport[] }
+  | { complete: false; fields: FieldReport[]; keys: KeyReport[]; notAnObject?: true };
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -42,9 +44,11 @@ export function checkSecret(raw: unknown): SecretCheck {
     env,
     ...fieldStatus(name, record[name]),
   }));
-  if (!isObject) return { complete: false, fields, notAnObject: true };
-  if (fields.some((f) => f.status !== 'present')) return { complete: false, fields };
-  return { complete: true, secret: BenchlingSecretSchema.parse(record), fields };
+  const { keys } = classifyEarlierAppKeys(record);
+  if (!isObject) return { complete: false, fields, keys, notAnObject: true };
+  // A refused key (verification off, an unreadable value) makes the secret unusable as surely as a missing field.
+  if (fields.some((f) => f.status !== 'present') || keys.some((k) => k.outcome === 'refused')) return { complete: false, fields, keys };
+  return { complete: true, secret: BenchlingSecretSchema.parse(record), fields, keys };
 }
 
 /** The exact JSON that is stored: contract fields first, in contract order, then the rest. */

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.ts';
+import { AppError, UsageError } from '../errors/app-error.ts';
 import { SECRETS_ENV, SECRETS_FLAG } from './fields.ts';
 import type { SecretStore } from './secret-store.ts';
 import { classifyWholeValue, type SecretSource } from './source.ts';
@@ -53,6 +53,22 @@ async function readAws(id: string, label: string, deps: ReadInputDeps): Promise<
   return { source, raw, aws: { arn: stored.arn, name: stored.name, versionId: stored.versionId } };
 }
 
+/**
+ * `--benchling-secrets ./secret.json` reads as a Secrets Manager name, and would fail later as
+ * a secret AWS does not have (or a network error): a value that names a readable file is
+ * almost surely the file, so the fix is said at once. An ARN is never a file.
+ */
+async function refuseFileWithoutAt(id: string, where: string, deps: ReadInputDeps): Promise<void> {
+  if (id.startsWith('arn:')) return;
+  const isFile = await deps.readFile(id).then(
+    () => true,
+    () => false,
+  );
+  if (isFile) {
+    throw new UsageError('SECRET_FILE_WITHOUT_AT', `${where} ${id} is a file: pass ${where === SECRETS_FLAG ? `${SECRETS_FLAG} @${id}` : `${SECRETS_ENV}=@${id}`} to read the secret from it (without @ it is read as a Secrets Manager name)`);
+  }
+}
+
 export async function readSecretInput(source: SecretSource, deps: ReadInputDeps): Promise<SecretInput> {
   switch (source.kind) {
     case 'none':
@@ -77,6 +93,7 @@ export async function readSecretInput(source: SecretSource, deps: ReadInputDeps)
         }
         return { source: { kind: 'file', label: `${where} (@${value.path})` }, raw: parseSecretJson(text, `@${value.path}`) };
       }
+      await refuseFileWithoutAt(value.id, where, deps);
       return readAws(value.id, `${where} (Secrets Manager ${value.id})`, deps);
     }
   }

@@ -81,7 +81,7 @@ export function selectSecretSource(
 
 export const DEPRECATION_NOTICE =
   `notice: ${SEPARATE_FLAGS} and ${SEPARATE_ENVS} are deprecated; ` +
-  `run \`benchling-webhook secrets sync\` once, then use ${SECRETS_FLAG} <arn> or the profile`;
+  `put the four in a JSON file and pass ${SECRETS_FLAG} @file, or run \`benchling-webhook secrets sync ${SECRETS_FLAG} @file\` once and use the profile`;
 
 export type WholeValue =
   | { form: 'inline-json'; json: string }

@@ -1,5 +1,6 @@
 import { BENCHLING_ID_RULE, isBenchlingId } from '../benchling/benchling-id.ts';
 import { decodeButtonId } from '../canvas/button-id.ts';
+import { decodeEarlierButtonId } from '../canvas/earlier-button-id.ts';
 import type { CanvasJob, EntryJob, Job } from '../jobs/job.ts';
 import type { NewJob } from '../queue/queue.ts';
 
@@ -41,10 +42,13 @@ export function jobForMessage(
 }
 
 /**
- * A button id of ours names the entry it acts on, and only a real entry id can have been
- * encoded into one. Any other button id is left to the worker, which shows "not recognised".
+ * A button id of ours, or one the earlier app drew, names the entry it acts on, and only a
+ * real entry id can have been written into one. Any other button id is left to the worker,
+ * which shows "not recognised".
  */
 function buttonTargetsAnId(buttonId: string | undefined): boolean {
   const decoded = decodeButtonId(buttonId);
-  return !decoded.ok || isBenchlingId(decoded.button.entryId);
+  if (decoded.ok) return isBenchlingId(decoded.button.entryId);
+  const earlier = decodeEarlierButtonId(buttonId);
+  return !earlier.ok || isBenchlingId(earlier.button.entryId);
 }

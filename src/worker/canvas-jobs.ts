@@ -11,7 +11,8 @@ import { errorView, type CanvasProblem } from '../canvas/error-view.ts';
 import type { CanvasContext, CanvasState } from '../canvas/inputs.ts';
 import { CANVAS_FEATURE_ID } from '../canvas/manifest.ts';
 import { metadataView } from '../canvas/metadata-view.ts';
-import { viewForButton, type ButtonRoute } from '../canvas/router.ts';
+import { decodeEarlierButtonId, takeOverEarlierButton, type EarlierButton } from '../canvas/earlier-button-id.ts';
+import { canvasStateOf, routeButton, viewForButton, type ButtonRoute, type CanvasSnapshot } from '../canvas/router.ts';
 import { parseCanvasState } from '../canvas/state.ts';
 import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
@@ -42,6 +43,11 @@ export interface CanvasJobsOptions {
   log: Logger;
   /** Packages the entry with the worker's own dependencies. */
   packageEntry: (entryId: string) => Promise<PackagedEntry>;
+  /**
+   * The entry's package name and display id, read from Benchling: a canvas the earlier app
+   * drew holds no state of ours, so a click on it rebuilds the state from these.
+   */
+  describeEntry: (entryId: string) => Promise<Pick<PackagedEntry, 'name' | 'displayId'>>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -111,6 +117,11 @@ export class CanvasJobs {
 
   /** The main view of an entry as the registry has it now; throws only on registry errors. */
   async mainViewFor(entryId: string, packaged: Pick<PackagedEntry, 'name' | 'displayId'>): Promise<CanvasView> {
+    return mainView(this.options.ctx, await this.stateFor(entryId, packaged));
+  }
+
+  /** The state of an entry's canvas as the registry and the linked-package index have it now. */
+  private async stateFor(entryId: string, packaged: Pick<PackagedEntry, 'name' | 'displayId'>): Promise<CanvasState> {
     const latest = await readLatestPackage(this.options.store, packaged.name);
     await this.options.index.refresh();
     const userMeta = latest?.metadata.userMeta;
@@ -120,7 +131,7 @@ export class CanvasJobs {
       ...(latest === undefined ? {} : { package: latest.revision }),
       linked: this.options.index.linkedTo(packaged.displayId, packaged.name),
     };
-    return mainView(this.options.ctx, state);
+    return state;
   }
 
   /** This app's id for a job: the job's own (the signed envelope's), else the configured or learned one. */
@@ -190,13 +201,38 @@ export class CanvasJobs {
     if (checked === undefined) return undefined;
     const { binding, record } = checked;
     await this.options.canvases.add(binding);
-    const route = viewForButton(decodeButtonId(body.buttonId), { resourceId: binding.entryId, data: record.data }, this.options.ctx);
+    const route = await this.routeClick(body.buttonId, { resourceId: binding.entryId, data: record.data });
     if (route.kind === 'requeue') {
       await this.show(binding, route.view);
       return this.packageInto(route.entryId, binding, reference);
     }
     await this.show(binding, await this.render(route, binding.entryId, reference));
     return undefined;
+  }
+
+  /** An id of ours routes as it says; one the earlier app drew is taken over (see earlier-button-id.ts). */
+  private async routeClick(buttonId: string | undefined, canvas: CanvasSnapshot): Promise<ButtonRoute> {
+    const decoded = decodeButtonId(buttonId);
+    const earlier = decoded.ok ? undefined : decodeEarlierButtonId(buttonId);
+    if (earlier?.ok !== true) return viewForButton(decoded, canvas, this.options.ctx);
+    this.options.log.info({ entryId: canvas.resourceId, action: earlier.button.action }, "a button the earlier app drew: the canvas is redrawn in this app's views");
+    return this.takeOver(earlier.button, canvas);
+  }
+
+  /**
+   * The earlier app's canvas holds no state of ours, so the state is rebuilt from the entry and
+   * the registry, which also says which linked packages its button can mean. An update needs
+   * no state; a button of another entry is refused before anything is read.
+   */
+  private async takeOver(button: EarlierButton, canvas: CanvasSnapshot): Promise<ButtonRoute> {
+    const entryId = canvas.resourceId;
+    const saved = canvasStateOf(canvas);
+    if (button.entryId !== entryId || button.action === 'update') return routeButton(takeOverEarlierButton(button, []), entryId, saved, this.options.ctx);
+    const state = saved ?? (await this.stateFor(entryId, await this.options.describeEntry(entryId)));
+    const action = takeOverEarlierButton(button, state.linked);
+    // Files or metadata of a package not written yet: the main view, whose Update button writes it.
+    const unpackaged = (action.action === 'browse' || action.action === 'metadata') && action.packageName === undefined && state.package === undefined;
+    return routeButton(unpackaged ? { action: 'back', entryId } : action, entryId, state, this.options.ctx);
   }
 
   /**

@@ -14,6 +14,7 @@ import { parseS3Url } from '../storage/s3-url.ts';
 import { catalogHost } from '../canvas/urls.ts';
 import type { CanvasContext } from '../canvas/inputs.ts';
 import { CanvasJobs } from './canvas-jobs.ts';
+import { entryPackageName } from './entry-package-name.ts';
 import { EntryCanvases } from './entry-canvases.ts';
 import { LinkedPackageIndex } from './linked-index.ts';
 import { EntryJobs } from './entry-jobs.ts';
@@ -96,6 +97,10 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     appId: options.appId,
     log: options.log,
     packageEntry: pack,
+    describeEntry: async (entryId) => {
+      const entry = await client!.getEntry(entryId);
+      return { name: entryPackageName(options.prefix, entry), displayId: entry.displayId ?? '' };
+    },
   });
   const entries = new EntryJobs({
     client: () => client!,

@@ -33,6 +33,7 @@ const IMPLEMENTATIONS = [
   'src/cli/demo.ts',
   'src/cli/sandbox.ts',
   'src/cli/send.ts',
+  'src/cli/profiles.ts',
   'src/cli/status.ts',
   'src/cli/logs.ts',
   'src/cli/destroy.ts',
@@ -81,7 +82,7 @@ test('--help lists every command while loading none of their options or implemen
   const { file, env } = logged();
   const run = await runBin(['--help'], env);
   assert.equal(run.code, 0, run.stderr);
-  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'sandbox', 'send', 'status', 'logs', 'destroy']) {
+  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'sandbox', 'send', 'profiles', 'status', 'logs', 'destroy']) {
     assert.match(run.stdout, new RegExp(`^  ${name} `, 'm'), name);
   }
   const { packages, sources } = await loadedModules(file);

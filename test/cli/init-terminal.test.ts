@@ -52,7 +52,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('interactive init in a real terminal: a wrong client secret is refused at its prompt, typed again, and the profile is written', async () => {
+test('interactive init in a real terminal: a wrong client secret is refused, typed again into an empty field, and the profile is written', async () => {
   const env = await freshEnv();
   const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
   const run = await runInTerminal(['init'], env, [
@@ -61,7 +61,10 @@ test('interactive init in a real terminal: a wrong client secret is refused at i
     { expect: 'Benchling tenant', send: `${tenant}${ENTER}` },
     { expect: 'Benchling app client id', send: `${client_id}${ENTER}` },
     { expect: 'Benchling app client secret', send: `${WRONG_SECRET}${ENTER}` },
-    { expect: 'gave no OAuth token for this client id and secret', send: `${CLEAR_LINE}${client_secret}${ENTER}` },
+    { expect: 'gave no OAuth token for this client id and secret' },
+    { expect: 'What to type again?', send: ENTER },
+    // No clearing first: the field starts empty, so what is typed is the whole answer.
+    { expect: 'Benchling app client secret', send: `${client_secret}${ENTER}` },
     { expect: 'App definition id', send: `${app_definition_id}${ENTER}` },
     { expect: 'Package bucket', send: `${DOWN}${ENTER}` },
     { expect: 'Existing bucket name', send: `${bucket}${ENTER}` },
@@ -88,6 +91,36 @@ test('interactive init in a real terminal: a wrong client secret is refused at i
     allowCidrs: ['10.0.0.0/8'],
   });
   assert.equal(JSON.parse(fake.current(profile.secretArn)!.secretString).client_secret, client_secret, 'the retyped secret is the one stored');
+});
+
+test('interactive init: after a refused client secret the user can go back to the tenant; the earlier answers are the defaults, the refused secret is not', async () => {
+  const env = await freshEnv();
+  const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
+  const run = await runInTerminal(['init'], env, [
+    { expect: 'AWS region (us-east-1)', send: ENTER, timeout: 15 },
+    { expect: 'Benchling tenant', send: `acme-typo${ENTER}` },
+    { expect: 'Benchling app client id', send: `${client_id}${ENTER}` },
+    { expect: 'Benchling app client secret', send: `${WRONG_SECRET}${ENTER}` },
+    { expect: 'gave no OAuth token for this client id and secret' },
+    { expect: 'What to type again?', send: `${DOWN}${ENTER}` },
+    { expect: 'Benchling tenant (acme, acme.benchling.com or its URL) (acme-typo)', send: `${tenant}${ENTER}` },
+    { expect: 'Benchling app client id (Enter keeps the stored one)', send: ENTER },
+    { expect: 'Benchling app client secret', send: `${client_secret}${ENTER}` },
+    { expect: 'App definition id', send: `${app_definition_id}${ENTER}` },
+    { expect: 'Package bucket', send: `${DOWN}${ENTER}` },
+    { expect: 'Existing bucket name', send: `${bucket}${ENTER}` },
+    { expect: 'Package prefix', send: ENTER },
+    { expect: 'Metadata key that links packages', send: ENTER },
+    { expect: 'Quilt catalog host', send: ENTER },
+    { expect: 'Network', send: ENTER },
+    { expect: 'Source CIDRs', send: ENTER },
+    { expect: 'wrote profile default' },
+  ]);
+  assert.equal(run.failed, null, `the prompt never showed "${run.failed}" (steps seen at ${run.seenAt.join(', ')} s):\n${run.transcript}`);
+  assert.equal(run.code, 0, run.transcript);
+  assert.doesNotMatch(run.transcript, /client secret \(Enter keeps/, 'the refused secret is never offered as the default');
+  const stored = JSON.parse(fake.current((await readProfile('default', env))!.secretArn!)!.secretString) as Record<string, string>;
+  assert.deepEqual([stored.tenant, stored.client_id, stored.client_secret], [tenant, client_id, client_secret], 'the tenant typed the second time is the one stored');
 });
 
 test('re-running init in a terminal: every default is the current value, Enter keeps the stored credentials, VPC ids are typed when EC2 cannot be listed', async () => {

@@ -39,9 +39,11 @@ function logsWorld(initial: StoredEvent[]) {
   ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: WEBHOOK_TASK }).resolves(container('webhook', WEBHOOK_LOGS));
   ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: WORKER_TASK }).resolves(container('worker', WORKER_LOGS));
   const logs = mockClient(CloudWatchLogsClient);
-  logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string; logStreamNamePrefix?: string; startTime?: number; nextToken?: string }) => {
+  logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string; logStreamNamePrefix?: string; startTime?: number; nextToken?: string; filterPattern?: string }) => {
     const matching = store
       .filter((e) => e.logGroupName === input.logGroupName)
+      // CloudWatch's simplest pattern, a term: the events that contain it.
+      .filter((e) => input.filterPattern === undefined || e.message!.includes(input.filterPattern))
       .filter((e) => e.logStreamName!.startsWith(input.logStreamNamePrefix ?? ''))
       .filter((e) => e.timestamp! >= (input.startTime ?? 0))
       .sort((a, b) => a.timestamp! - b.timestamp!);
@@ -146,4 +148,36 @@ test('logs refuses a --since that is not a duration and an unknown --container, 
   assert.equal(container.code, 2);
   assert.match(container.stderr, /use --container webhook or --container worker/);
   assert.equal(logs.commandCalls(FilterLogEventsCommand).length, 0);
+});
+
+test('logs --filter PATTERN prints only the events CloudWatch matches, with --follow too; an empty pattern is a usage error', async () => {
+  const { logs, store } = logsWorld([event('worker', 3, 'job failed; it will be retried'), event('webhook', 2, 'POST /event 202'), event('worker', 1, 'job done')]);
+  cleanups.push(useOperateRuntime({ now: () => NOW }));
+  const run = await runCli(['logs', '--filter', 'job'], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(run.stdout.trim().split('\n'), [`${iso(3)} worker job failed; it will be retried`, `${iso(1)} worker job done`]);
+  assert.ok(logs.commandCalls(FilterLogEventsCommand).every((c) => c.args[0].input.filterPattern === 'job'), 'CloudWatch is given the pattern');
+
+  const stop = new AbortController();
+  let clock = NOW;
+  let arrived = false;
+  cleanups.push(
+    useOperateRuntime({
+      now: () => clock,
+      interruption: () => ({ signal: stop.signal, dispose: () => undefined }),
+      sleep: async (ms) => {
+        clock += ms;
+        if (!arrived) store.push({ ...event('webhook', 0, 'POST /canvas 202'), timestamp: clock }, { ...event('worker', 0, 'job started'), timestamp: clock });
+        else stop.abort();
+        arrived = true;
+      },
+    }),
+  );
+  const followed = await runCli(['logs', '--follow', '--filter', 'job', '--since', '2m'], env);
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.deepEqual(followed.stdout.trim().split('\n').map((l) => l.split(' ').slice(2).join(' ')), ['job done', 'job started']);
+
+  const empty = await runCli(['logs', '--filter', ' '], env);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /error \[LOGS_FILTER_EMPTY\]: --filter needs a pattern/);
 });

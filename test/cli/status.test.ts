@@ -6,6 +6,7 @@ import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/clien
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeProfile } from '../../src/config/profile.ts';
+import { useOperateRuntime } from '../../src/operate/operate-runtime.ts';
 import type { StatusReport } from '../../src/operate/status-report.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
@@ -174,6 +175,7 @@ test('status --json prints one JSON object with the same facts, healthy and unhe
 test('status of a stack that does not exist names the stack and region and suggests deploy (exit 1; --json error parses)', async () => {
   const { env, cloudFormation } = await world();
   cloudFormation.on(DescribeStacksCommand).rejects(missingStackError('BenchlingWebhookStack-staging'));
+  await writeProfile('staging', {}, env);
   const run = await runCli(['status', '--profile', 'staging', '--region', 'eu-west-1'], env);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /stack BenchlingWebhookStack-staging does not exist in eu-west-1: deploy it with `benchling-webhook deploy`/);
@@ -198,4 +200,33 @@ test('status --help says what the exit codes mean', async () => {
   const run = await runCli(['status', '--help'], {});
   assert.equal(run.code, 0);
   assert.match(run.stdout, /exit codes: 0 healthy; 1 unhealthy: the stack failed or rolled back, fewer tasks\s+running than desired, jobs in the dead-letter queue, or an alarm in ALARM; 2\s+usage error/);
+});
+
+test('status --watch looks again every interval until Ctrl-C, and exits with what the last look found', async () => {
+  const { env, ecs } = await world();
+  const stop = new AbortController();
+  const waits: number[] = [];
+  mocks.push({
+    restore: useOperateRuntime({
+      now: () => Date.parse('2026-11-27T03:00:00.000Z'),
+      interruption: () => ({ signal: stop.signal, dispose: () => undefined }),
+      sleep: async (ms) => {
+        waits.push(ms);
+        // The second look finds the worker down; Ctrl-C comes during the third wait.
+        if (waits.length === 1) ecs.on(DescribeServicesCommand).resolves({ services: [service(WORKER_SERVICE, 'BenchlingWebhookStack-WorkerService-b2', 0, 2, 'FAILED', 'tasks failed to start.'), service(WEBHOOK_SERVICE, 'BenchlingWebhookStack-WebhookService-a1', 1, 1, 'COMPLETED', 'done')] });
+        if (waits.length === 3) stop.abort();
+      },
+    }),
+  });
+  const run = await runCli(['status', '--watch', '5'], env);
+  assert.equal(run.code, 1, 'the last look found the worker down');
+  assert.deepEqual(waits, [5000, 5000, 5000]);
+  assert.equal(run.stdout.match(/^✓ stack /gm)?.length, 3, 'three looks');
+  assert.equal(run.stdout.match(/^— 2026-11-27T03:00:00.000Z —$/gm)?.length, 2, 'each refresh is dated');
+  assert.match(run.stdout, /^healthy$/m);
+  assert.match(run.stdout, /^✗ worker +0\/2 running/m);
+
+  const bad = await runCli(['status', '--watch', 'often'], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--watch "often" is not a number of seconds/);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -128,13 +128,27 @@ async function runGuideCommand(written: string[], cwd: string): Promise<CliRun> 
   return runBin(args, env, { cwd });
 }
 
+/** The files the guide has the user write (`cat > FILE <<'EOF'`), written as shown with the placeholders filled. */
+async function writeGuideFiles(markdown: string, cwd: string): Promise<void> {
+  const { tenant, client_id, client_secret, app_definition_id } = sandbox.secret;
+  const values: Record<string, string> = { '<tenant>': tenant, '<client-id>': client_id, '<client-secret>': client_secret, '<app-definition-id>': app_definition_id };
+  const files = [...markdown.matchAll(/^cat > (\S+) <<'EOF'\n([\s\S]*?)\nEOF$/gm)];
+  assert.ok(files.some(([, name]) => name === 'benchling-secret.json'), 'the guide writes the secret file that unattended init reads');
+  for (const [, name, body] of files) {
+    await writeFile(join(cwd, name!), `${body!.replace(/<[a-z-]+>/g, (placeholder) => values[placeholder] ?? placeholder)}\n`, { mode: 0o600 });
+  }
+}
+
 test('every command of docs/deploy-guide.md runs as written, in order, on a new machine', async (t) => {
   const commands = guideCommands(await readFile(GUIDE, 'utf8'));
   const names = commands.map((args) => args.filter((a) => !a.startsWith('<')).slice(0, 2).join(' '));
+  assert.ok(commands.some((args) => args[0] === 'init' && args.includes('--benchling-secrets')), 'unattended init reads the secret file');
+  assert.ok(!commands.some((args) => args.some((a) => /^--benchling-(tenant|client-id|client-secret|app-definition-id)$/.test(a))), 'the guide runs no deprecated separate value');
   for (const needed of ['demo', 'manifest --out', 'init', 'init --yes', 'validate', 'deploy --dry-run', 'deploy', 'status', 'logs --since']) {
     assert.ok(names.includes(needed), `the guide shows \`${needed}\` (it has: ${names.join(', ')})`);
   }
   const cwd = await mkdtemp(join(tmpdir(), 'bw-guide-cwd-'));
+  await writeGuideFiles(await readFile(GUIDE, 'utf8'), cwd);
   for (const args of commands) {
     const run = await runGuideCommand(args, cwd);
     t.diagnostic(`${args.join(' ')} → exit ${run.code}`);

@@ -32,7 +32,13 @@ describe('secrets check names each missing field, in every input form', () => {
         assert.equal(run.code, 1);
         const line = run.stdout.split('\n').find((l) => l.startsWith(`\`${field.name}\` is missing`));
         assert.ok(line, `no problem line for ${field.name} in:\n${run.stdout}`);
-        assert.match(line, new RegExp(`pass ${field.flag} or set ${field.env}`));
+        // The advice is in the form the user is using: the separate values (deprecated) only to
+        // whoever passed them; everyone else adds the field to the whole secret.
+        if (form.name.startsWith('separate')) assert.match(line, new RegExp(`pass ${field.flag} or set ${field.env} \\(deprecated: better, the whole secret as --benchling-secrets @secret\\.json\\)`));
+        else {
+          assert.match(line, new RegExp(`add "${field.name}" to the (JSON of|secret)`));
+          assert.doesNotMatch(line, /--benchling-(tenant|client|app-definition)|BENCHLING_(TENANT|CLIENT|APP)/);
+        }
         for (const other of SECRET_FIELDS.filter((f) => f !== field)) {
           assert.match(run.stdout, new RegExp(`✓ ${other.name} +present`));
         }

@@ -71,7 +71,7 @@ test('serve with a secret lacking app_definition_id exits non-zero within 2 s, n
   assert.notEqual(await code, 0);
   assert.ok(elapsed < 2000, `exited after ${elapsed} ms`);
   assert.equal(opened, false, 'the port never opened');
-  assert.match(output, /`app_definition_id` is missing: pass --benchling-app-definition-id or set BENCHLING_APP_DEFINITION_ID/);
+  assert.match(output, /`app_definition_id` is missing: add "app_definition_id" to the JSON of BENCHLING_SECRETS/);
   assert.match(output, /not starting/);
 });
 
@@ -83,7 +83,7 @@ test('worker refuses an incomplete secret the same way, before taking a job', as
     BENCHLING_SECRETS: JSON.stringify(partial),
   });
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /`client_secret` is missing: pass --benchling-client-secret or set BENCHLING_CLIENT_SECRET/);
+  assert.match(run.stderr, /`client_secret` is missing: add "client_secret" to the JSON of BENCHLING_SECRETS/);
   assert.match(run.stderr, /worker: not starting/);
   assert.ok(run.ms < 2000, `took ${run.ms} ms`);
 });

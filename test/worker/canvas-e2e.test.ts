@@ -8,6 +8,7 @@ import { writeManifest } from '../../src/quilt/manifest-writer.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
 import { latestPointerKey, manifestKey, revisionPointerKey } from '../../src/quilt/registry-layout.ts';
 import { topHash } from '../../src/quilt/top-hash.ts';
+import type { CanvasBlock } from '../../src/sandbox/canvas-schema.ts';
 import type { CanvasWrite, SandboxCanvas } from '../../src/sandbox/canvas-store.ts';
 import type { ObjectStore } from '../../src/storage/object-store.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
@@ -274,8 +275,7 @@ describe('every button of every view', () => {
     const exportsBefore = world.sandbox.count('POST /api/v2/exports');
     const b64 = (s: string) => Buffer.from(s).toString('base64url');
     const bad = [
-      'update-package-' + entry.id,
-      'browse-files-' + entry.id + '-p0-s15',
+      'launch-' + entry.id,
       'q1',
       'q1.u',
       'q1.z.' + b64(entry.id),
@@ -303,6 +303,95 @@ describe('every button of every view', () => {
     await click(canvas.id, byText('Update package'));
     assert.deepEqual(writesTo(canvas.id).slice(before).map((w) => viewKind(blocksOf(w))), ['updating', 'main']);
     assert.equal(world.sandbox.count('POST /api/v2/exports'), exportsBefore + 1);
+  });
+});
+
+describe('canvases the earlier app drew', () => {
+  /** The earlier app's main view of an entry (its layout and button ids), as it left the canvas. */
+  function earlierBlocks(entryId: string, displayId: string, linked: string[]): CanvasBlock[] {
+    return [
+      {
+        type: 'SECTION',
+        id: 'button-section-main',
+        children: [
+          { type: 'BUTTON', id: `browse-files-${entryId}-p0-s15`, text: 'Browse Package', enabled: true },
+          { type: 'BUTTON', id: `update-package-${entryId}`, text: 'Update Package', enabled: true },
+        ],
+      },
+      { type: 'MARKDOWN', id: 'md1', value: `## ${displayId}` },
+      {
+        type: 'SECTION',
+        id: 'button-section-linked-packages',
+        children: linked.map((name) => ({ type: 'BUTTON' as const, id: `browse-linked-${entryId}-pkg-${name.replaceAll('/', '--')}-p0-s15`, text: name, enabled: true })),
+      },
+      { type: 'MARKDOWN', id: 'md-footer', value: '✅ *Updated at 2025-01-01 10:00 UTC*' },
+    ];
+  }
+
+  test("a click on any of its buttons redraws the canvas in this app's view; only Update exports", async () => {
+    const attachments: Record<string, string> = {};
+    for (let i = 1; i <= 20; i++) attachments[`data/run ${i}.csv`] = `run,${i}\n`;
+    const entry = world.sandbox.addEntry({ name: 'Drawn by the earlier app', attachments });
+    // The entry was packaged before the switch; its package is where the earlier app put it.
+    await idle();
+    const sent = await world.sandbox.sendWebhook(`${world.service.url}/event`, world.sandbox.envelopes.entryCreated(entry.id));
+    assert.equal(sent.status, 202);
+    await idle();
+    const own = `benchling/${entry.displayId}`;
+    assert.ok(await readLatest(store, own));
+    // A `--` and a `-p…-s…` in the name: the earlier app's own decoding got this one wrong.
+    const linked = `lab/${entry.displayId}--assay-p1-s15`;
+    await writeForeignPackage(linked, { experiment_id: entry.displayId });
+
+    const eid = entry.id;
+    const enc = linked.replaceAll('/', '--');
+    const cases: { buttonId: string; view: string; shows: string }[] = [
+      { buttonId: `browse-files-${eid}-p0-s15`, view: 'browse', shows: 'Page 1 of 2' },
+      { buttonId: `next-page-${eid}-p1-s15`, view: 'browse', shows: 'Page 2 of 2' },
+      { buttonId: `view-metadata-${eid}-p0-s15`, view: 'metadata', shows: entry.displayId },
+      { buttonId: `browse-linked-${eid}-pkg-${enc}-p0-s15`, view: 'browse', shows: 'Files in linked package' },
+      { buttonId: `view-metadata-linked-${eid}-pkg-${enc}-p0-s15`, view: 'metadata', shows: 'Metadata of linked package' },
+      { buttonId: `browse-linked-${eid}-pkg-lab--gone-p0-s15`, view: 'main', shows: 'Linked packages' },
+      { buttonId: `back-to-package-${eid}`, view: 'main', shows: 'Linked packages' },
+      { buttonId: `next-page-${eid}-pX-s15`, view: 'main', shows: 'Linked packages' },
+    ];
+    const exportsBefore = world.sandbox.count('POST /api/v2/exports');
+    for (const { buttonId, view, shows } of cases) {
+      // A fresh canvas each time: the earlier app's blocks, and no state of ours.
+      const canvas = world.sandbox.insertCanvas(eid, { blocks: earlierBlocks(eid, entry.displayId, [linked]) });
+      const now = await click(canvas.id, buttonId);
+      const blocks = now.blocks as Block[];
+      assert.equal(viewKind(blocks), view, buttonId);
+      assert.ok(markdown(blocks).includes(shows), `${buttonId}: ${markdown(blocks)}`);
+      assert.ok(buttons(blocks).length > 0 && buttons(blocks).every((b) => decodeButtonId(b.id).ok), `${buttonId}: its buttons are ours now`);
+      assert.equal((JSON.parse(now.data!) as { entry: { id: string } }).entry.id, eid, 'the canvas holds our state now');
+    }
+    assert.equal(world.sandbox.count('POST /api/v2/exports'), exportsBefore, 'no view click exports');
+
+    const canvas = world.sandbox.insertCanvas(eid, { blocks: earlierBlocks(eid, entry.displayId, [linked]) });
+    await click(canvas.id, `update-package-${eid}`);
+    assert.deepEqual(writesTo(canvas.id).map((w) => viewKind(blocksOf(w))), ['updating', 'main']);
+    assert.equal(world.sandbox.count('POST /api/v2/exports'), exportsBefore + 1);
+  });
+
+  test("its button naming another entry shows this app's error view, and nothing is exported", async () => {
+    const entry = world.sandbox.addEntry();
+    const other = world.sandbox.addEntry();
+    const canvas = world.sandbox.insertCanvas(entry.id, { blocks: earlierBlocks(entry.id, entry.displayId, []) });
+    const exportsBefore = world.sandbox.count('POST /api/v2/exports');
+    for (const buttonId of [`update-package-${other.id}`, `browse-files-${other.id}-p0-s15`]) {
+      const now = await click(canvas.id, buttonId);
+      assert.equal(viewKind(now.blocks as Block[]), 'error', buttonId);
+    }
+    assert.equal(world.sandbox.count('POST /api/v2/exports'), exportsBefore);
+  });
+
+  test('an entry never packaged: Browse on its old canvas shows the main view, whose Update packages it', async () => {
+    const entry = world.sandbox.addEntry();
+    const canvas = world.sandbox.insertCanvas(entry.id, { blocks: earlierBlocks(entry.id, entry.displayId, []) });
+    const now = await click(canvas.id, `browse-files-${entry.id}-p0-s15`);
+    assert.equal(viewKind(now.blocks as Block[]), 'main');
+    assert.ok(buttons(now.blocks as Block[]).some((b) => b.text === 'Update package'));
   });
 });
 

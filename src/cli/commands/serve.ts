@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { SERVE_SETTINGS, SERVICE_HTTP_SETTINGS } from '../serve-settings.ts';
+import { SERVE_SETTINGS, SERVICE_HTTP_SETTINGS, SERVICE_PORT_SETTINGS } from '../serve-settings.ts';
 import type { WorkerOptions } from './worker.ts';
 
 export interface ServeOptions extends WorkerOptions {
@@ -13,7 +13,7 @@ export const serveCommand: CliCommand<ServeOptions> = {
   name: 'serve',
   description: 'run the webhook service and the packaging worker in one process',
   options(command, flags) {
-    flags.settings(flags.secretInputs(command), [...SERVE_SETTINGS, ...SERVICE_HTTP_SETTINGS]);
+    flags.settings(flags.secretInputs(command), [...SERVE_SETTINGS, ...SERVICE_PORT_SETTINGS, ...SERVICE_HTTP_SETTINGS]);
     command.option('--host <host>', 'interface to listen on', '0.0.0.0');
     flags.secretTtl(command);
     command

@@ -29,6 +29,10 @@ async function oauth(secret: OAuthCredentials, endpoints: BenchlingEndpoints): P
   const apiBase = endpoints.apiUrl ?? defaultApiBase({ ...secret, app_definition_id: '' });
   const error = await requestToken(apiBase, secret, { maxAttempts: 1, requestMs: 10_000 });
   if (error === undefined) return undefined;
+  // No answer says nothing about the credentials: the tenant (the host) or the network is at fault.
+  if (error instanceof AppError && (error.code === 'BENCHLING_UNREACHABLE' || error.code === 'BENCHLING_TIMEOUT')) {
+    return `${apiBase} could not be reached (${errorReason(error)}); check the tenant and the network: the client id and secret were not checked`;
+  }
   // A refusal needs no more than its code here: the prompt already says what to do about it.
   const why = error instanceof AppError && error.code === 'BENCHLING_AUTH_FAILED' ? 'refused: BENCHLING_AUTH_FAILED' : errorReason(error);
   return `${apiBase} gave no OAuth token for this client id and secret (${why}); copy both again from the app in the Benchling developer console`;
@@ -38,6 +42,7 @@ async function jwks(secret: BenchlingSecret, endpoints: BenchlingEndpoints): Pro
   const url = endpoints.jwksUrl ?? defaultJwksUrl(secret);
   const status = await new JwksCache({ fetchJwks: (u) => httpFetchJwks(u), url }).warm();
   if (status.ok) return undefined;
+  if (status.unreachable) return `no answer from ${url} (${status.reason}); check the network (or --benchling-jwks-url): the app definition was not checked`;
   return `no signing keys for this app definition at ${url} (${status.reason}); copy the appdef_… id from the app in the developer console`;
 }
 

@@ -28,7 +28,7 @@ export interface Prompter {
 export function inquirerPrompter(context: Required<Pick<Context, 'input' | 'output'>>): Prompter {
   return {
     text: (q) => input({ message: q.message, default: q.default, validate: q.validate }, context),
-    secret: (q) => password({ message: q.message, mask: '*', validate: q.validate }, context),
+    secret: (q) => askHidden(q, context),
     choose: <T>(q: { message: string; choices: Choice<T>[]; default?: T | undefined }) =>
       select<T>({ message: q.message, choices: q.choices, default: q.default, pageSize: 12 }, context),
     chooseMany: <T>(q: { message: string; choices: Choice<T>[]; validate?: (values: readonly T[]) => Verdict }) =>
@@ -42,4 +42,18 @@ export function inquirerPrompter(context: Required<Pick<Context, 'input' | 'outp
       ),
     note: (text) => context.output.write(`${text}\n`),
   };
+}
+
+/**
+ * A masked prompt that, when its answer is refused, shows why and asks again with an empty
+ * field: the refused value cannot be seen, so editing it (inquirer keeps it, and typing would
+ * append to it) would only ever be guessing.
+ */
+async function askHidden(question: { message: string; validate?: Validate }, context: Required<Pick<Context, 'input' | 'output'>>): Promise<string> {
+  for (;;) {
+    const typed = await password({ message: question.message, mask: '*' }, context);
+    const verdict = (await question.validate?.(typed)) ?? true;
+    if (verdict === true) return typed;
+    context.output.write(`> ${verdict}\n`);
+  }
 }

@@ -72,6 +72,53 @@ function fieldQuestion(
   };
 }
 
+interface Credentials {
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** From flags (or the profile under --yes): a refused client secret is an error, as no one can type it again. */
+async function credentialsFrom(input: SecretQuestionsInput): Promise<Credentials> {
+  const { checks, mode } = input;
+  const tenant = FIELD_SCHEMAS.tenant.parse(await answerRequired(fieldQuestion('tenant', input, undefined), mode));
+  const clientId = await answerRequired(fieldQuestion('client_id', input, undefined), mode);
+  const oauth = checks && ((value: string) => checks.oauth({ tenant, client_id: clientId, client_secret: value }));
+  const clientSecret = await answerRequired(fieldQuestion('client_secret', input, oauth), mode);
+  return { tenant, clientId, clientSecret };
+}
+
+/**
+ * At prompts. A client secret the tenant refuses may be right for another tenant or client
+ * id (a typo in the tenant reads as a refused secret, or as no answer at all): the user
+ * chooses to type the secret again, or to go back to the tenant, the earlier answers then
+ * being the defaults. The refused secret is never a default.
+ */
+async function askCredentials(input: SecretQuestionsInput, prompter: Prompter): Promise<Credentials> {
+  const mode: AskMode = { kind: 'interactive', prompter };
+  let round = input;
+  for (;;) {
+    const tenant = FIELD_SCHEMAS.tenant.parse(await answerRequired(fieldQuestion('tenant', round, undefined), mode));
+    const clientId = await answerRequired(fieldQuestion('client_id', round, undefined), mode);
+    for (;;) {
+      const clientSecret = await answerRequired(fieldQuestion('client_secret', round, undefined), mode);
+      const problem = await input.checks?.oauth({ tenant, client_id: clientId, client_secret: clientSecret });
+      if (problem === undefined) return { tenant, clientId, clientSecret };
+      prompter.note(`> ${problem}`);
+      const next = await prompter.choose({
+        message: 'What to type again?',
+        choices: [
+          { name: 'the client secret', value: 'secret' as const },
+          { name: 'the tenant, client id and client secret', value: 'tenant' as const },
+        ],
+      });
+      const { client_secret: _refused, ...kept } = round.stored ?? {};
+      round = { ...round, given: {}, stored: { ...kept, tenant, client_id: clientId } };
+      if (next === 'tenant') break;
+    }
+  }
+}
+
 /** The four fields, each checked as it is given: the client secret by a token from the tenant, the app definition by its keys. */
 export async function askSecret(input: SecretQuestionsInput): Promise<SecretAnswer> {
   const nothingGiven = Object.keys(input.given).length === 0;
@@ -80,10 +127,7 @@ export async function askSecret(input: SecretQuestionsInput): Promise<SecretAnsw
     return { kind: 'keep', arn: input.unreadArn };
   }
   const { checks, mode } = input;
-  const tenant = FIELD_SCHEMAS.tenant.parse(await answerRequired(fieldQuestion('tenant', input, undefined), mode));
-  const clientId = await answerRequired(fieldQuestion('client_id', input, undefined), mode);
-  const oauth = checks && ((value: string) => checks.oauth({ tenant, client_id: clientId, client_secret: value }));
-  const clientSecret = await answerRequired(fieldQuestion('client_secret', input, oauth), mode);
+  const { tenant, clientId, clientSecret } = mode.kind === 'interactive' ? await askCredentials(input, mode.prompter) : await credentialsFrom(input);
   const withAppDefinition = (app_definition_id: string) =>
     BenchlingSecretSchema.parse({ tenant, client_id: clientId, client_secret: clientSecret, app_definition_id });
   const jwks = checks && ((value: string) => checks.jwks(withAppDefinition(value)));
