@@ -20,6 +20,7 @@ export const SERVE_SETTINGS = [
   'exportMaxRatio',
   'jobMaxFailures',
   'workerConcurrency',
+  'jobDeadline',
 ] as const satisfies readonly SettingKey[];
 
 /** `serve` alone: where it listens. */

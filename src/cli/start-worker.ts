@@ -28,7 +28,9 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor, concurrency: settings.workerConcurrency });
+  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor, concurrency: settings.workerConcurrency,
+    jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000,
+  });
   worker.start();
   return worker;
 }

@@ -8,7 +8,8 @@ export async function worker(options: WorkerOptions, io: CliIo, until: Promise<u
   if (typeof runtime === 'number') return runtime;
   const [{ startWorker }, { startHeartbeat }] = await Promise.all([import('./start-worker.ts'), import('../worker/heartbeat.ts')]);
   const loop = await startWorker(runtime, io);
-  const heartbeat = await startHeartbeat({ alive: () => loop.isRunning });
+  // A job stuck past its deadline stops the beats: ECS then replaces the task.
+  const heartbeat = await startHeartbeat({ alive: () => loop.isHealthy });
   runtime.log.info({ queue: runtime.settings.queue, registry: runtime.settings.registry }, 'benchling-webhook worker running');
   println(io.stdout, 'worker running');
   const signal = await until;

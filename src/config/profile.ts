@@ -35,6 +35,7 @@ export const ProfileSchema = z.strictObject({
   httpMaxConnections: z.number().int().optional(),
   jobMaxFailures: z.number().int().optional(),
   workerConcurrency: z.number().int().optional(),
+  jobDeadline: z.union([z.number(), z.string()]).optional(),
   // Stack settings, written by `init`; synth, deploy and validate fall back to them.
   awsProfile: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

@@ -100,6 +100,8 @@ export const SETTINGS = {
   httpMaxConnections: setting({ env: 'HTTP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100_000), default: 256 }),
   // At most 10: SQS's maxReceiveCount (JOB_RECEIVE_LIMIT, 20) must stay above it and the deferrals a job may get.
   jobMaxFailures: setting({ env: 'JOB_MAX_FAILURES', schema: z.coerce.number().int().min(1).max(10), default: JOB_FAILURE_LIMIT }),
+  /** Seconds one job may run before it is abandoned and retried as a failure (worker-loop.ts). */
+  jobDeadline: setting({ env: 'JOB_DEADLINE', schema: seconds, default: 900, defaultText: '900s' }),
   /** Jobs one worker runs at once (worker-concurrency.ts); on ECS the default follows the task's CPU. */
   workerConcurrency: setting({
     env: 'WORKER_CONCURRENCY',

@@ -47,11 +47,13 @@ export interface AppSettings {
   readonly jobMaxFailures?: number;
   /** WORKER_CONCURRENCY: jobs each worker task runs at once (1 to 32); default one per quarter vCPU of the worker task, 2 to 8. */
   readonly workerConcurrency?: number;
+  /** JOB_DEADLINE: seconds one job may run before the worker abandons it and retries it as a failure (default 900, at most 3600). */
+  readonly jobDeadline?: string | number;
 }
 
 const PLAIN_SETTINGS = ['packagePrefix', 'packageLinkKey', 'quiltCatalog', 'logLevel', 'packager'] as const;
 /** Settings with a range: checked at synth, as the containers will read them. */
-const CHECKED_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio', 'jobMaxFailures', 'workerConcurrency'] as const;
+const CHECKED_SETTINGS = ['exportMaxDownload', 'exportMaxUncompressed', 'exportMaxFiles', 'exportMaxRatio', 'jobMaxFailures', 'workerConcurrency', 'jobDeadline'] as const;
 
 export interface TaskSize {
   /** Fargate CPU units. */

@@ -184,7 +184,7 @@ export function resolveStackInputs(given: StackInputValues, context: StackInputC
       packager: settings.packager,
       ...setByUser(EXPORT_LIMIT_KEYS, fromEnvAndProfile),
       jobMaxFailures: settings.jobMaxFailures,
-      ...setByUser(['workerConcurrency'], fromEnvAndProfile),
+      ...setByUser(['workerConcurrency', 'jobDeadline'], fromEnvAndProfile),
     },
     webhook: webhookHttpProps(fromEnvAndProfile),
   };

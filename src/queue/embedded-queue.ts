@@ -244,7 +244,17 @@ export class EmbeddedQueue implements Queue {
         settle();
         await this.handBack(job.id, token, reason, 0, 'dead');
       },
+      leaseMs: this.settings.visibilityTimeoutMs,
+      extend: async () => this.extend(job.id, token),
     };
+  }
+
+  /** Leases are not journaled (a restart voids them all), so an extension is a new deadline in memory. */
+  private extend(jobId: string, token: number): void {
+    const job = this.holderJob(jobId, token);
+    if (!job?.lease) return;
+    job.lease.expiresAt = Date.now() + this.settings.visibilityTimeoutMs;
+    this.timers.add(job.lease.expiresAt, { kind: 'expiry', jobId, token });
   }
 
   private async ack(jobId: string, token: number): Promise<void> {
@@ -289,7 +299,8 @@ export class EmbeddedQueue implements Queue {
   private onDue(due: Due): void {
     if (due.kind === 'visible') return this.makeReady(due.groupId);
     const job = this.state.jobs.get(due.jobId);
-    if (job?.lease?.token !== due.token) return;
+    // An extended lease leaves its earlier deadlines behind: only the latest one ends it.
+    if (job?.lease?.token !== due.token || job.lease.expiresAt > Date.now()) return;
     job.lease = undefined;
     this.makeReady(job.groupId);
   }

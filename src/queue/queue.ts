@@ -56,6 +56,10 @@ export interface Lease<Body extends JobBody = JobBody> {
   defer(reason: string, delayMs: number): Promise<void>;
   /** Can never run (its body is not a job this worker knows): dead-lettered now with the reason, not retried. */
   deadLetter(reason: string): Promise<void>;
+  /** How long the lease lasts from its start or its last extension (the visibility timeout). */
+  leaseMs: number;
+  /** Still working on it: the lease lasts leaseMs from now, so the job is not delivered again meanwhile. */
+  extend(): Promise<void>;
 }
 
 export interface DeadLetter {

@@ -76,6 +76,7 @@ export class SqsQueue implements Queue {
   private readonly maxFailures: number;
   private redrive: Promise<RedrivePolicy> | undefined;
   private deadLetterTarget: Promise<string> | undefined;
+  private queueVisibility: Promise<number> | undefined;
   private closed = false;
 
   constructor(options: SqsQueueOptions) {
@@ -205,17 +206,28 @@ export class SqsQueue implements Queue {
     const extra: Message[] = [];
     // Read once per process; a queue whose policy cannot be read just says it does not know.
     const limit = messages.length > 0 ? await this.maxReceiveCount().catch(() => undefined) : undefined;
+    const leaseSeconds = messages.length > 0 ? await this.leaseSeconds() : 0;
     for (const message of messages) {
       const groupId = messageGroupId(message);
       if (groups.has(groupId)) extra.push(message);
-      else leases.push(this.lease(message, groupId, limit));
+      else leases.push(this.lease(message, groupId, limit, leaseSeconds));
       groups.add(groupId);
     }
     await this.release(this.queueUrl, extra);
     return leases;
   }
 
-  private lease(message: Message, groupId: string, maxReceives: number | undefined): Lease {
+  /** The lease length: the one this process asks for, else the queue's own VisibilityTimeout (read once; SQS's default 30 s if unreadable). */
+  private leaseSeconds(): Promise<number> {
+    if (this.visibilitySeconds !== undefined) return Promise.resolve(this.visibilitySeconds);
+    this.queueVisibility ??= this.attributes(this.queueUrl, ['VisibilityTimeout']).then(
+      (attributes) => Number(attributes.VisibilityTimeout ?? 30) || 30,
+      () => 30,
+    );
+    return this.queueVisibility;
+  }
+
+  private lease(message: Message, groupId: string, maxReceives: number | undefined, leaseSeconds: number): Lease {
     const jobId = message.MessageId ?? '';
     const handle = message.ReceiptHandle ?? '';
     const settle = settleOnce(jobId);
@@ -250,6 +262,8 @@ export class SqsQueue implements Queue {
         await this.moveToDeadLetters(message, { jobId, reason, failures, receives });
         this.failures.forget(jobId);
       },
+      leaseMs: leaseSeconds * 1000,
+      extend: () => this.handBack(handle, leaseSeconds * 1000),
     };
   }
 

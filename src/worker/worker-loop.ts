@@ -29,7 +29,16 @@ export interface WorkerLoopOptions<Body extends JobBody = JobBody> {
    * flight end, so this is also how long a stop can take. Default 1 s.
    */
   receiveWaitMs?: number;
+  /**
+   * The longest one job may run (JOB_DEADLINE). A handler stuck in a call that never returns is
+   * abandoned then and its job handed back as a failure, so the slot and the job move on.
+   * Default 15 minutes.
+   */
+  jobDeadlineMs?: number;
 }
+
+/** Long enough for a slow export of a large entry; a job past it is taken to be stuck. */
+export const DEFAULT_JOB_DEADLINE_MS = 15 * 60_000;
 
 /**
  * Lease, run, ack; on failure hand the job back with a growing delay, so that the queue's
@@ -40,11 +49,23 @@ export interface WorkerLoopOptions<Body extends JobBody = JobBody> {
 export class WorkerLoop<Body extends JobBody = JobBody> {
   private running = false;
   private readonly loops: Promise<void>[] = [];
+  /** When each job now in a slot started: the health check's measure of progress. */
+  private readonly started = new Map<string, number>();
 
   constructor(private readonly options: WorkerLoopOptions<Body>) {}
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Running, and no job has held its slot past its deadline (the deadline ends jobs, so this fails only if that did not). */
+  get isHealthy(): boolean {
+    const limit = this.deadlineMs + 60_000;
+    return this.running && [...this.started.values()].every((at) => Date.now() - at < limit);
+  }
+
+  private get deadlineMs(): number {
+    return this.options.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
   }
 
   start(): void {
@@ -81,7 +102,7 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
     let failure: unknown;
     let deferral: Deferral | void = undefined;
     try {
-      deferral = await this.options.handle(lease.body, lease);
+      deferral = await this.handleWithinDeadline(lease, log);
     } catch (error) {
       failure = error;
     }
@@ -110,6 +131,28 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
     await this.fail(lease, log, failure);
   }
 
+  /**
+   * Runs the handler while keeping its lease alive (extended at half its length, so a job that
+   * runs longer than the lease is not delivered again meanwhile), and ends it at the deadline.
+   */
+  private async handleWithinDeadline(lease: Lease<Body>, log: Logger): Promise<Deferral | void> {
+    this.started.set(lease.jobId, Date.now());
+    const renew = setInterval(() => {
+      lease.extend().catch((err: unknown) => log.warn({ err }, 'could not extend the lease; the job may be delivered again'));
+    }, Math.max(50, lease.leaseMs / 2));
+    let deadline: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new JobDeadlineError(this.deadlineMs)), this.deadlineMs);
+    });
+    try {
+      return await Promise.race([this.options.handle(lease.body, lease), overdue]);
+    } finally {
+      clearInterval(renew);
+      clearTimeout(deadline);
+      this.started.delete(lease.jobId);
+    }
+  }
+
   /** Hands the job back after a delay that doubles with each failure; the queue dead-letters it on the last. */
   private async fail(lease: Lease<Body>, log: Logger, failure: unknown): Promise<void> {
     const reason = this.scrub(failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure));
@@ -123,5 +166,13 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
 
   private scrub(text: string): string {
     return this.options.redactor ? this.options.redactor.scrub(text) : text;
+  }
+}
+
+/** A job that ran past JOB_DEADLINE: it is failed (and so retried, then dead-lettered) like any other failure. */
+export class JobDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`job_deadline: the job ran longer than its deadline of ${Math.round(deadlineMs / 1000)} s (JOB_DEADLINE) and was abandoned`);
+    this.name = 'JobDeadlineError';
   }
 }

@@ -87,3 +87,10 @@ test('WORKER_CONCURRENCY: 2 by default, a whole number from 1 to 32, from flag, 
     assert.throws(() => resolveSettings(['workerConcurrency'], { flags: {}, env: { WORKER_CONCURRENCY: bad } }), /^.*WORKER_CONCURRENCY is invalid/);
   }
 });
+
+test('JOB_DEADLINE: 900 s by default, seconds from flag, env or profile, at most an hour', () => {
+  assert.equal(resolveSettings(['jobDeadline'], { flags: {}, env: {} }).values.jobDeadline, 900);
+  assert.equal(resolveSettings(['jobDeadline'], { flags: {}, env: { JOB_DEADLINE: '120s' } }).values.jobDeadline, 120);
+  assert.equal(resolveSettings(['jobDeadline'], { flags: {}, env: {}, profile: { jobDeadline: 60 } }).values.jobDeadline, 60);
+  for (const bad of ['0', '3601', 'soon']) assert.throws(() => resolveSettings(['jobDeadline'], { flags: {}, env: { JOB_DEADLINE: bad } }), /JOB_DEADLINE is invalid/);
+});

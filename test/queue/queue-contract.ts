@@ -128,6 +128,20 @@ export function queueContract(harness: QueueHarness): void {
         await next.ack();
       }));
 
+    test('a lease extended before it lapses keeps the job: not delivered again while it is worked on', () =>
+      withQueue({ visibilityTimeoutMs: short * 2 }, async (queue) => {
+        await queue.enqueue({ groupId: 'etr_L', dedupId: 'l1', body: { n: 1 } });
+        const lease = await receiveOne(queue);
+        assert.equal(lease.leaseMs, short * 2);
+        const until = Date.now() + short * 6;
+        while (Date.now() < until) {
+          await lease.extend();
+          assert.deepEqual(await queue.receive({ waitMs: short }), [], 'delivered again while its lease was being extended');
+        }
+        await lease.ack();
+        assert.deepEqual(await queue.receive({ waitMs: short * 3 }), []);
+      }));
+
     test('deliveries cut short (the lease expired) and deferrals are not failures: only failures reach the failure limit', () =>
       withQueue({ maxFailures: 2, visibilityTimeoutMs: short }, async (queue) => {
         const { jobId } = await queue.enqueue({ groupId: 'g', dedupId: 'cut', body: {} });
