@@ -134,6 +134,8 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
   /**
    * Runs the handler while keeping its lease alive (extended at half its length, so a job that
    * runs longer than the lease is not delivered again meanwhile), and ends it at the deadline.
+   * An abandoned handler cannot be cancelled (JavaScript cannot stop a pending call); whatever
+   * it still does is harmless, since a job's writes are idempotent and its retry redoes them.
    */
   private async handleWithinDeadline(lease: Lease<Body>, log: Logger): Promise<Deferral | void> {
     this.started.set(lease.jobId, Date.now());
