@@ -134,8 +134,9 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
   /**
    * Runs the handler while keeping its lease alive (extended at half its length, so a job that
    * runs longer than the lease is not delivered again meanwhile), and ends it at the deadline.
-   * An abandoned handler cannot be cancelled (JavaScript cannot stop a pending call); whatever
-   * it still does is harmless, since a job's writes are idempotent and its retry redoes them.
+   * An abandoned handler cannot be cancelled (JavaScript cannot stop a pending call): like a
+   * delivery whose lease lapsed, it may still finish its writes beside the retry. A deadline far
+   * longer than any real job keeps that to calls that truly hang.
    */
   private async handleWithinDeadline(lease: Lease<Body>, log: Logger): Promise<Deferral | void> {
     this.started.set(lease.jobId, Date.now());
