@@ -139,7 +139,26 @@ export class EmbeddedQueue implements Queue {
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
-    return [...this.state.dead.values()].map(({ id, groupId, body, receiveCount, reason }) => ({ jobId: id, groupId, body, receiveCount, reason }));
+    return [...this.state.dead.values()].map(({ id, groupId, body, receiveCount, reason, at }) => ({ jobId: id, groupId, body, receiveCount, reason, at }));
+  }
+
+  /** Sends a dead letter back to be run again (`jobs retry`); false when there is no such dead letter. */
+  async reviveDeadLetter(jobId: string): Promise<boolean> {
+    this.assertOpen();
+    const dead = this.state.dead.get(jobId);
+    if (!dead) return false;
+    const written = this.commit([{ t: 'revive', id: jobId, at: Date.now() }]);
+    this.makeReady(dead.groupId);
+    await written;
+    return true;
+  }
+
+  /** Removes a dead letter for good (`jobs purge`); false when there is no such dead letter. */
+  async purgeDeadLetter(jobId: string): Promise<boolean> {
+    this.assertOpen();
+    if (!this.state.dead.has(jobId)) return false;
+    await this.commit([{ t: 'purge', id: jobId }]);
+    return true;
   }
 
   async check(): Promise<{ ok: true } | { ok: false; reason: string }> {

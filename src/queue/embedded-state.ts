@@ -87,6 +87,12 @@ export class QueueState {
       case 'dead':
         this.kill(event.id, event.r, event.at);
         return;
+      case 'revive':
+        this.revive(event.id, event.at);
+        return;
+      case 'purge':
+        this.dead.delete(event.id);
+        return;
       case 'job':
         this.add({ id: event.id, groupId: event.g, body: event.b, coalescible: event.c === true, receiveCount: event.n, failures: event.f ?? 0, visibleAt: event.v, settledAt: event.s ?? 0, lastReason: event.r, enqueuedAt: event.at, lease: undefined });
         return;
@@ -129,6 +135,17 @@ export class QueueState {
   private kill(id: string, reason: string, at: number): void {
     const job = this.remove(id);
     if (job) this.dead.set(id, { id, groupId: job.groupId, body: job.body, receiveCount: job.receiveCount, reason, at });
+  }
+
+  /**
+   * Back from the dead letters with its counts reset, so it gets the full number of tries again;
+   * behind the jobs its group queued meanwhile, since those were enqueued after it died.
+   */
+  private revive(id: string, at: number): void {
+    const dead = this.dead.get(id);
+    if (!dead) return;
+    this.dead.delete(id);
+    this.add({ id, groupId: dead.groupId, body: dead.body, coalescible: false, receiveCount: 0, failures: 0, visibleAt: 0, settledAt: 0, lastReason: undefined, enqueuedAt: at, lease: undefined });
   }
 
   private remove(id: string): JobState | undefined {

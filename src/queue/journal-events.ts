@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The embedded queue's journal: one JSON event per line, replayed in order on open. Short
  * keys keep lines small, since every enqueue writes one and fsyncs it. Live operations
- * append enq/merge/lease/ack/retry/dead; a compaction rewrites the file as a snapshot of
+ * append enq/merge/lease/ack/retry/dead (and revive/purge, an operator's
+ * handling of dead letters); a compaction rewrites the file as a snapshot of
  * job/dl/dedup records, which replay the same way.
  */
 const body = z.record(z.string(), z.unknown());
@@ -28,6 +29,10 @@ const events = z.discriminatedUnion('t', [
    */
   z.object({ t: z.literal('retry'), id: z.string(), r: z.string(), v: z.number(), f: z.number().int().optional() }),
   z.object({ t: z.literal('dead'), id: z.string(), r: z.string(), at: z.number() }),
+  /** An operator sent dead letter id back (`jobs retry`): a live job again, at the end of its group, with a fresh count. */
+  z.object({ t: z.literal('revive'), id: z.string(), at: z.number() }),
+  /** An operator purged dead letter id (`jobs purge`): gone for good. */
+  z.object({ t: z.literal('purge'), id: z.string() }),
   /** Snapshot of a live job. */
   z.object({
     t: z.literal('job'),

@@ -68,6 +68,8 @@ export interface DeadLetter {
   body: JobBody;
   receiveCount: number;
   reason: string;
+  /** When it was dead-lettered (epoch ms); on SQS, when the message was sent to where it now is. Undefined when unknown. */
+  at?: number | undefined;
 }
 
 export interface QueueDepth {
