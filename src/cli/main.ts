@@ -5,6 +5,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { demoCommand } from './commands/demo.ts';
 import { destroyCommand } from './commands/destroy.ts';
 import { initCommand } from './commands/init.ts';
+import { jobsCommands } from './commands/jobs.ts';
 import { logsCommand } from './commands/logs.ts';
 import { manifestCommand } from './commands/manifest.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
@@ -35,6 +36,7 @@ const COMMANDS: readonly CommandEntry[] = [
   profilesCommand,
   statusCommand,
   logsCommand,
+  jobsCommands,
   destroyCommand,
 ];
 

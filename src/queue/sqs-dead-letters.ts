@@ -1,4 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { DeadLetter } from './queue.ts';
+import { messageBody, messageGroupId, receiveCount } from './sqs-messages.ts';
 
 /**
  * The worker's side of dead-lettering on SQS. SQS counts every receive towards the redrive
@@ -40,6 +42,28 @@ export function deadLetterNote(message: Message): DeadLetterNote | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A message of the dead-letter queue as a dead letter. One the worker sent carries its note;
+ * one SQS moved (maxReceiveCount) says only that, plus the last failure this process saw
+ * (lastReason). When: the message's SentTimestamp, the time it was sent to where it now is.
+ */
+export function deadLetterOf(message: Message, limit: number | undefined, lastReason: (jobId: string) => string | undefined = () => undefined): DeadLetter {
+  const note = deadLetterNote(message);
+  const jobId = note?.jobId ?? message.MessageId ?? '';
+  const sent = Number(message.Attributes?.SentTimestamp);
+  const base = { jobId, groupId: messageGroupId(message), body: messageBody(message), at: Number.isFinite(sent) && sent > 0 ? sent : undefined };
+  if (note) return { ...base, receiveCount: note.receives, reason: `failed ${note.failures} times; last reason: ${note.reason}` };
+  const last = lastReason(jobId);
+  const exceeded = limit === undefined ? 'exceeded maxReceiveCount' : `exceeded maxReceiveCount (${limit})`;
+  return { ...base, receiveCount: limit ?? receiveCount(message), reason: last === undefined ? exceeded : `${exceeded}; last failure: ${last}` };
+}
+
+/** The attributes a dead letter goes back to the job queue with: its own, without the dead-letter note. */
+export function retriedAttributes(message: Message): Record<string, MessageAttributeValue> | undefined {
+  const { [DEAD_LETTER_ATTRIBUTE]: _note, ...rest } = message.MessageAttributes ?? {};
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 export interface RedrivePolicy {

@@ -15,7 +15,7 @@ import { bodyJson, checkJob } from './job-input.ts';
 import type { DeadLetter, EnqueueResult, Lease, NewJob, Queue, QueueDepth } from './queue.ts';
 import { settleOnce } from './settle-once.ts';
 import { sqsCall } from './sqs-call.ts';
-import { deadLetterAttributes, deadLetterNote, FailureCounts, parseRedrivePolicy, queueOfArn, type DeadLetterNote, type RedrivePolicy } from './sqs-dead-letters.ts';
+import { deadLetterAttributes, deadLetterOf, FailureCounts, parseRedrivePolicy, queueOfArn, type DeadLetterNote, type RedrivePolicy } from './sqs-dead-letters.ts';
 import { sqsId } from './sqs-ids.ts';
 import { groupAttributes, messageBody, messageGroupId, receiveCount } from './sqs-messages.ts';
 import { batchSize, waitTime } from './wait-time.ts';
@@ -48,7 +48,7 @@ const MAX_VISIBILITY_S = 12 * 60 * 60;
 const FAILURES_KEPT = 1000;
 /** How long deadLetters() hides the messages it is reading before putting them back. */
 const PEEK_HOLD_S = 30;
-const SYSTEM_ATTRIBUTES = ['ApproximateReceiveCount', 'MessageGroupId'] as const;
+const SYSTEM_ATTRIBUTES = ['ApproximateReceiveCount', 'MessageGroupId', 'SentTimestamp'] as const;
 
 /**
  * The queue on SQS FIFO: MessageGroupId = groupId (SQS keeps a group to one message in flight,
@@ -326,13 +326,7 @@ export class SqsQueue implements Queue {
   }
 
   private deadLetter(message: Message, limit: number | undefined): DeadLetter {
-    const note = deadLetterNote(message);
-    const jobId = note?.jobId ?? message.MessageId ?? '';
-    const base = { jobId, groupId: messageGroupId(message), body: messageBody(message) };
-    if (note) return { ...base, receiveCount: note.receives, reason: `failed ${note.failures} times; last reason: ${note.reason}` };
-    const last = this.failures.lastReason(jobId);
-    const exceeded = limit === undefined ? 'exceeded maxReceiveCount' : `exceeded maxReceiveCount (${limit})`;
-    return { ...base, receiveCount: limit ?? receiveCount(message), reason: last === undefined ? exceeded : `${exceeded}; last failure: ${last}` };
+    return deadLetterOf(message, limit, (jobId) => this.failures.lastReason(jobId));
   }
 
   /** From the queue's RedrivePolicy: how many deliveries a dead letter had. */
