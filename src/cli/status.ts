@@ -32,7 +32,7 @@ function watchIntervalMs(watch: StatusOptions['watch']): number | undefined {
 /** One look at the stack: printed, and its exit code (0 healthy, 1 not). */
 async function showOnce(clients: OperateClients, stackName: string, options: StatusOptions, io: CliIo): Promise<number> {
   const report = assessStatus(await readStackSnapshot(clients, stackName));
-  println(io.stdout, options.json ? JSON.stringify(report) : formatStatus(report));
+  println(io.stdout, options.json ? JSON.stringify(report) : formatStatus(report, { profile: options.profile, stackName: options.stackName, region: options.region }));
   return report.healthy ? 0 : 1;
 }
 

@@ -19,8 +19,21 @@ function queueRows(report: StatusReport): Row[] {
   return rows;
 }
 
+/** Which stack the report is of, as the command line named it: the way back to it from another command. */
+export interface StatusTarget {
+  profile: string;
+  stackName?: string | undefined;
+  region?: string | undefined;
+}
+
+/** The `jobs` command that lists these dead letters, with the flags that found this stack. */
+export function jobsListCommand(target: StatusTarget): string {
+  const flags = [`--profile ${target.profile}`, ...(target.stackName ? [`--stack-name ${target.stackName}`] : []), ...(target.region ? [`--region ${target.region}`] : [])];
+  return `benchling-webhook jobs list ${flags.join(' ')}`;
+}
+
 /** A compact summary: one aligned row per thing, ✗ on whatever is unhealthy, the verdict last. */
-export function formatStatus(report: StatusReport): string {
+export function formatStatus(report: StatusReport, target: StatusTarget): string {
   const { stack } = report;
   const rows: Row[] = [
     [mark(stack.healthy), 'stack', `${stack.name} (${stack.region}) ${stack.status}${stack.lastUpdated ? `  updated ${stack.lastUpdated}` : ''}${stack.statusReason ? `  ${stack.statusReason}` : ''}`],
@@ -31,6 +44,7 @@ export function formatStatus(report: StatusReport): string {
   ];
   const width = Math.max(...rows.map(([, label]) => label.length));
   const lines = rows.map(([m, label, text]) => `${m} ${label.padEnd(width)}  ${text}`);
+  if (report.deadLetters && !report.deadLetters.healthy) lines.push(`see the dead jobs, then retry or purge them: ${jobsListCommand(target)}`);
   lines.push(report.healthy ? 'healthy' : `unhealthy: ${report.problems.length} problem(s)`);
   return lines.join('\n');
 }

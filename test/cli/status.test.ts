@@ -115,6 +115,7 @@ test('status of a healthy stack: exit 0, a ✓ for the stack, both services, dea
   assert.match(run.stdout, /^✓ worker +2\/2 running, 0 pending/m);
   assert.match(run.stdout, /^ {2}queue +1 waiting, 0 in flight$/m);
   assert.match(run.stdout, /^✓ dead letters +0 jobs$/m);
+  assert.doesNotMatch(run.stdout, /jobs list/);
   assert.match(run.stdout, /^✓ alarm +bw-DeadLetters OK$/m);
   assert.doesNotMatch(run.stdout, /bw-BacklogLower/);
   assert.match(run.stdout, /^healthy$/m);
@@ -131,8 +132,17 @@ test('status of an unhealthy stack: exit 1 with a ✗ on the failed worker rollo
   assert.match(run.stdout, /^✗ worker +0\/2 running, 2 pending {2}deployment FAILED 2026-11-26T12:05:00.000Z \(ECS deployment circuit breaker: tasks failed to start.\)$/m);
   assert.match(run.stdout, /^✓ webhook/m);
   assert.match(run.stdout, /^✗ dead letters +2 jobs$/m);
+  assert.match(run.stdout, /^see the dead jobs, then retry or purge them: benchling-webhook jobs list --profile default$/m);
   assert.match(run.stdout, /^✗ alarm +bw-DeadLetters ALARM: Threshold Crossed/m);
   assert.match(run.stdout, /^unhealthy: 3 problem\(s\)$/m);
+});
+
+test('with dead letters, status names the jobs command that lists them, with the flags that found this stack', async () => {
+  const { env } = await world({ deadLetters: 1 });
+  await writeProfile('prod', {}, env);
+  const run = await runCli(['status', '--profile', 'prod', '--stack-name', 'BenchlingWebhookStack', '--region', 'us-east-1'], env);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /^see the dead jobs, then retry or purge them: benchling-webhook jobs list --profile prod --stack-name BenchlingWebhookStack --region us-east-1$/m);
 });
 
 test('status of a rolled-back stack with every service running is still unhealthy (exit 1)', async () => {
