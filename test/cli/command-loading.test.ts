@@ -29,6 +29,7 @@ const IMPLEMENTATIONS = [
   'src/cli/validate.ts',
   'src/cli/deploy.ts',
   'src/cli/synth.ts',
+  'src/cli/jobs.ts',
   'src/cli/manifest.ts',
   'src/cli/demo.ts',
   'src/cli/sandbox.ts',
@@ -82,7 +83,7 @@ test('--help lists every command while loading none of their options or implemen
   const { file, env } = logged();
   const run = await runBin(['--help'], env);
   assert.equal(run.code, 0, run.stderr);
-  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'sandbox', 'send', 'profiles', 'status', 'logs', 'destroy']) {
+  for (const name of ['init', 'secrets', 'serve', 'worker', 'validate', 'deploy', 'synth', 'manifest', 'demo', 'sandbox', 'send', 'profiles', 'status', 'logs', 'jobs', 'destroy']) {
     assert.match(run.stdout, new RegExp(`^  ${name} `, 'm'), name);
   }
   const { packages, sources } = await loadedModules(file);
