@@ -14,16 +14,23 @@ export interface OpenQueueOptions {
   maxFailures?: number | undefined;
 }
 
+/** `QUEUE` names an SQS FIFO queue (its URL) rather than `embedded`. */
+export function isSqsQueueUrl(setting: string): boolean {
+  return /^https?:\/\/\S+\.fifo$/.test(setting);
+}
+
+export const QUEUE_SETTING_HELP = 'QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)';
+
 /** `QUEUE`: `embedded`, or an SQS FIFO queue URL. Each kind loads only its own code. */
 export async function openQueue(setting: string, options: OpenQueueOptions): Promise<Queue> {
   if (setting === 'embedded') {
     const { EmbeddedQueue } = await import('./embedded-queue.ts');
     return EmbeddedQueue.open(join(options.dataDir, 'queue'), { settleMs: options.settle?.quietMs, settleMaxMs: options.settle?.maxMs, maxFailures: options.maxFailures });
   }
-  if (/^https?:\/\/\S+\.fifo$/.test(setting)) {
+  if (isSqsQueueUrl(setting)) {
     const [{ SQSClient }, { SqsQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.ts')]);
     const client = new SQSClient({ region: options.region, useQueueUrlAsEndpoint: options.sqsEndpoint === undefined });
     return new SqsQueue({ client, queueUrl: setting, maxFailures: options.maxFailures });
   }
-  throw new UsageError('QUEUE_INVALID', 'QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)');
+  throw new UsageError('QUEUE_INVALID', QUEUE_SETTING_HELP);
 }

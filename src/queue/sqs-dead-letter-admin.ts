@@ -12,6 +12,7 @@ import type { DeadLetterAdmin } from './dead-letter-admin.ts';
 import type { DeadLetter } from './queue.ts';
 import { sqsCall } from './sqs-call.ts';
 import { deadLetterOf, parseRedrivePolicy, retriedAttributes } from './sqs-dead-letters.ts';
+import { deadLetterQueueUrl } from './sqs-dead-letter-target.ts';
 import { sqsId } from './sqs-ids.ts';
 import { messageGroupId } from './sqs-messages.ts';
 
@@ -46,6 +47,13 @@ export class SqsDeadLetters implements DeadLetterAdmin {
 
   constructor(private readonly options: SqsDeadLetterOptions) {
     this.source = { kind: 'sqs', location: options.deadLetterQueueUrl };
+  }
+
+  /** The dead letters of job queue queueUrl: the dead-letter queue its RedrivePolicy names. */
+  static async ofQueue(client: SQSClient, queueUrl: string): Promise<SqsDeadLetters> {
+    const out = await sqsCall('GetQueueAttributes', () => client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] })));
+    const arn = parseRedrivePolicy(out.Attributes?.RedrivePolicy).deadLetterTargetArn;
+    return new SqsDeadLetters({ client, queueUrl, deadLetterQueueUrl: await deadLetterQueueUrl(client, queueUrl, arn) });
   }
 
   async list(): Promise<DeadLetter[]> {

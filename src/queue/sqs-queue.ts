@@ -3,7 +3,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
@@ -15,7 +14,8 @@ import { bodyJson, checkJob } from './job-input.ts';
 import type { DeadLetter, EnqueueResult, Lease, NewJob, Queue, QueueDepth } from './queue.ts';
 import { settleOnce } from './settle-once.ts';
 import { sqsCall } from './sqs-call.ts';
-import { deadLetterAttributes, deadLetterOf, FailureCounts, parseRedrivePolicy, queueOfArn, type DeadLetterNote, type RedrivePolicy } from './sqs-dead-letters.ts';
+import { deadLetterAttributes, deadLetterOf, FailureCounts, parseRedrivePolicy, type DeadLetterNote, type RedrivePolicy } from './sqs-dead-letters.ts';
+import { deadLetterQueueUrl } from './sqs-dead-letter-target.ts';
 import { sqsId } from './sqs-ids.ts';
 import { groupAttributes, messageBody, messageGroupId, receiveCount } from './sqs-messages.ts';
 import { batchSize, waitTime } from './wait-time.ts';
@@ -357,18 +357,7 @@ export class SqsQueue implements Queue {
   }
 
   private async resolveDeadLetterUrl(): Promise<string> {
-    const arn = (await this.redrivePolicy()).deadLetterTargetArn;
-    const target = arn === undefined ? undefined : queueOfArn(arn);
-    if (!target) {
-      throw new AppError(
-        'queue_no_dead_letter_queue',
-        `SQS queue ${this.queueUrl} has no RedrivePolicy naming a dead-letter queue, so a job that keeps failing cannot be set aside; ` +
-          'give it one (the stack does), or the job is retried until SQS drops it at the end of its retention period.',
-      );
-    }
-    const out = await sqsCall('GetQueueUrl', () => this.client.send(new GetQueueUrlCommand({ QueueName: target.name, QueueOwnerAWSAccountId: target.account })));
-    if (!out.QueueUrl) throw new AppError('queue_sqs_failed', `SQS GetQueueUrl returned no URL for ${arn}.`);
-    return out.QueueUrl;
+    return deadLetterQueueUrl(this.client, this.queueUrl, (await this.redrivePolicy()).deadLetterTargetArn);
   }
 
   private async attributes(url: string, names: QueueAttributeName[]): Promise<Partial<Record<QueueAttributeName, string>>> {

@@ -277,4 +277,20 @@ describe("jobs on the stack's SQS dead-letter queue (--profile)", () => {
     await runsAndSucceeds(queue, entry.id);
     assert.equal((await new SqsQueue({ client: emulator.client, ...urls }).depth()).dead, 1);
   });
+
+  test('without --profile, QUEUE (or --queue) set to an SQS queue means its dead-letter queue, found through its RedrivePolicy', async () => {
+    const urls = await emulator.fifoPair({ maxReceiveCount: 10 });
+    const queue = new SqsQueue({ client: emulator.client, queueUrl: urls.queueUrl, maxFailures: 1 });
+    await killThree(queue, sandbox.addEntry().id);
+    const env = { ...(await commandEnv(process.env.AWS_ENDPOINT_URL_SQS!)), QUEUE: urls.queueUrl };
+    const run = await runCli(['jobs', 'list', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { source: { location: string } }).source.location, urls.deadLetterQueueUrl);
+    assert.deepEqual(listed(run.stdout).map((job) => job.kind).sort(), ['canvas', 'entry', 'unreadable']);
+    const flag = await runCli(['jobs', 'purge', '--all', '--yes', '--queue', urls.queueUrl, '--json'], { ...env, QUEUE: undefined });
+    assert.equal((JSON.parse(flag.stdout) as { purged: string[] }).purged.length, 3);
+    const wrong = await runCli(['jobs', 'list', '--queue', 'sqs://nope'], env);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /QUEUE_INVALID.*or pass --profile/);
+  });
 });

@@ -7,6 +7,8 @@ export interface JobsOptions {
   profile?: string;
   region?: string;
   stackName?: string;
+  /** Without --profile: which queue, as `serve`/`worker` take it (QUEUE): `embedded`, or an SQS FIFO queue URL. */
+  queue?: string;
   json?: boolean;
   id?: string;
   all?: boolean;
@@ -20,7 +22,8 @@ function source(command: Command, flags: SharedFlags): Command {
   command
     .option('--profile <name>', "the profile whose deployed stack's SQS dead-letter queue to use (default: the local embedded queue under XDG_DATA_HOME)")
     .option('--stack-name <name>', 'with --profile: stack name (default BenchlingWebhookStack, or BenchlingWebhookStack-<profile>)');
-  flags.region(command, 'with --profile: AWS region (env AWS_REGION, else the profile region)');
+  flags.region(command, 'AWS region (env AWS_REGION; with --profile, else the profile region)');
+  command.option('--queue <value>', "without --profile: the queue `serve`/`worker` use (env QUEUE, default embedded); an SQS FIFO queue URL means its dead-letter queue");
   return flags.json(command, 'print machine-readable JSON');
 }
 
