@@ -1,6 +1,8 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AppError } from '../errors/app-error.ts';
 import type { DeadLetterAdmin } from './dead-letter-admin.ts';
-import { EmbeddedQueue } from './embedded-queue.ts';
+import { EmbeddedQueue, JOURNAL_FILE } from './embedded-queue.ts';
 import type { DeadLetter } from './queue.ts';
 
 /**
@@ -9,6 +11,8 @@ import type { DeadLetter } from './queue.ts';
  * directory has to be stopped first (its own dead letters are the ones being handled).
  */
 export async function openEmbeddedDeadLetters(dir: string): Promise<DeadLetterAdmin> {
+  // No journal, no queue yet: nothing to show, and looking must not create one.
+  if (!(await exists(join(dir, JOURNAL_FILE)))) return emptyQueue(dir);
   const queue = await EmbeddedQueue.open(dir).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'queue_locked') {
       throw new AppError('queue_locked', `${error.message.replace(/; run one.*$/, '')}: stop that serve/worker, then run this command again (a dead letter can be handled only while no process holds the queue).`);
@@ -27,4 +31,15 @@ export async function openEmbeddedDeadLetters(dir: string): Promise<DeadLetterAd
     purge: (select) => each(select, (jobId) => queue.purgeDeadLetter(jobId)),
     close: () => queue.close(),
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function emptyQueue(dir: string): DeadLetterAdmin {
+  return { source: { kind: 'embedded', location: dir }, list: async () => [], retry: async () => [], purge: async () => [], close: async () => undefined };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,6 +213,14 @@ describe('jobs on the local embedded queue', () => {
       assert.equal((JSON.parse(run.stdout) as { error: { code: string } }).error.code, 'JOB_NOT_FOUND');
     }
     assert.equal(listed((await runCli(['jobs', 'list', '--json'], env)).stdout).length, 3);
+  });
+
+  test('where no serve/worker ever ran there are no dead jobs, and looking creates no queue', async () => {
+    const data = await tempDir();
+    const run = await runCli(['jobs', 'list'], { XDG_DATA_HOME: data, XDG_CONFIG_HOME: data });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^no dead jobs in the embedded queue at /m);
+    assert.equal(existsSync(join(data, 'benchling-webhook')), false);
   });
 
   test('while a serve/worker holds the queue, jobs says to stop it first', async () => {
