@@ -30,6 +30,7 @@ const IMPLEMENTATIONS = [
   'src/cli/deploy.ts',
   'src/cli/synth.ts',
   'src/cli/jobs.ts',
+  'src/cli/dead-letter-source.ts',
   'src/cli/manifest.ts',
   'src/cli/demo.ts',
   'src/cli/sandbox.ts',
