@@ -86,7 +86,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
   });
   const engine = await engineFor(options);
   const catalog = catalogHost(options.quiltCatalog);
-  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine, catalog, limits: options.exportLimits });
+  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, registry: options.registry, engine, catalog, limits: options.exportLimits });
   const pack = (entryId: string) => packageEntry(entryId, deps());
   const canvas = new CanvasJobs({
     client: () => client!,
