@@ -47,6 +47,8 @@ export interface PackagingDeps {
   log: Logger;
   /** REGISTRY as configured (`s3://bucket` or a directory): input.json names it. */
   registry?: string | undefined;
+  /** The canvas that shows the entry, if the app knows one: entry.json's `canvas_id`. */
+  canvasOf?: ((entryId: string) => Promise<string | undefined>) | undefined;
   /** Integrated mode: hand the written prefix to Quilt's packaging engine instead of writing a manifest. */
   engine?: PackagingEngine | undefined;
   /** The Quilt catalog's host (QUILT_CATALOG): README.md and links.json may link there, and to the tenant. */
@@ -241,7 +243,8 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
     const exported = await storeExport(deps, place, entry.id, dir);
     const links = await nameLinks(deps, entryLinks(entry));
     const files = exported.map((e) => ({ logicalKey: e.logicalKey, key: packageDataKey(name, e.logicalKey), size: e.size }));
-    const metadata = entryJson(entry, { packageName: name, benchlingBaseUrl: deps.client.apiBase, files, links });
+    const canvasId = await deps.canvasOf?.(entry.id);
+    const metadata = entryJson(entry, { packageName: name, benchlingBaseUrl: deps.client.apiBase, files, links, canvasId });
     const targets = { tenant: deps.client.apiBase, catalog: deps.catalog };
     const structure = { fieldEntities: fieldEntities(entry), resultsTables: resultsTables(entry) };
     const input = inputDocument(entry, { name, registry: deps.registry ?? '', totalFiles: exported.length });

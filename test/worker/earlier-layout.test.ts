@@ -98,7 +98,7 @@ test('a package written for a sandbox entry carries every file and metadata key 
     Object.fromEntries(exportFiles.map((e) => [e.logicalKey, { s3_key: `${name}/${e.logicalKey}`, size: e.size }])),
     'every exported file, with the key it is stored under and its size',
   );
-  assert.ok(!('canvas_id' in meta) || typeof meta.canvas_id === 'string', 'canvas_id only when known, never null');
+  assert.ok(!('canvas_id' in meta), 'no canvas shows the entry yet: no canvas_id, not null');
   const strain = entry.days[0]!.notes[0]!.links![0]!;
   assert.deepEqual(meta.links, [{ type: 'custom_entity', id: strain.id, name: 'E. coli BL21', slug: null }], 'note links, named by GET-by-id');
 
@@ -162,4 +162,27 @@ test('the earlier layout keeps re-packaging an unchanged entry free: a second ev
   }
   const second = await readLatest(store, name);
   assert.equal(second?.topHash, first?.topHash);
+});
+
+test('entry.json names the canvas that shows the entry once the app knows one, and keeps naming it', async () => {
+  const entry = sandbox.addEntry({ name: 'With a canvas', attachments: { 'b.csv': 'y\n2\n' } });
+  const name = `benchling/${entry.displayId}`;
+  const sent = await sandbox.sendWebhook(`${running.url}/canvas`, sandbox.envelopes.canvasInitialized({ resourceId: entry.id }));
+  assert.equal(sent.status, 202);
+  await waitForLatest(name);
+  const canvas = sandbox.canvases.find((c) => c.resourceId === entry.id);
+  assert.ok(canvas, 'the app created a canvas in the entry');
+  const first = await readLatest(store, name);
+  assert.equal((first?.manifest.meta.user_meta as Record<string, unknown>).canvas_id, canvas.id);
+  assert.equal(JSON.parse(await text(packageDataKey(name, 'entry.json'))).canvas_id, canvas.id);
+
+  // An entry event (which names no canvas) keeps it, as the earlier app kept it from the previous entry.json.
+  await sandbox.sendWebhook(`${running.url}/event`, sandbox.envelopes.entryUpdatedFields(entry.id));
+  const deadline = Date.now() + 15_000;
+  while (running.logs.filter((l) => l.package === name && l.msg === 'package written').length < 2) {
+    if (Date.now() > deadline) throw new Error(`second job never finished; logs: ${JSON.stringify(running.logs.slice(-5))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const second = await readLatest(store, name);
+  assert.equal(second?.topHash, first?.topHash, 'unchanged: the same revision, canvas_id included');
 });
