@@ -139,5 +139,14 @@ export function entryReadme(entry: EntryForPackage, links: NamedLink[], files: s
       lines.push(`- ${escapeMarkdown(link.name ?? link.id ?? link.web_url ?? '')}${type}`);
     }
   }
+  lines.push('', '## Metadata files', '', ...METADATA_FILES.map(([file, what]) => `- ${escapeMarkdown(file)}: ${what}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** What each of the app's own files holds, for a reader who finds them beside the export. */
+const METADATA_FILES: [string, string][] = [
+  ['entry.json', "the entry's facts; also the package's metadata"],
+  ['entry_data.json', 'the entry as the Benchling API returned it'],
+  ['links.json', 'the objects and results tables the entry refers to'],
+  ['input.json', 'where the package came from'],
+];

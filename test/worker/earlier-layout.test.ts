@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { escapeMarkdown } from '../../src/canvas/markdown.ts';
 import { readLatest } from '../../src/quilt/read-package.ts';
 import { latestPointerKey, packageDataKey } from '../../src/quilt/registry-layout.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
@@ -134,6 +135,12 @@ test('a package written for a sandbox entry carries every file and metadata key 
     processing_timestamp: entry.modifiedAt,
     package_metadata: { name, registry, total_files: exportFiles.length },
   });
+
+  // README.md says what each metadata file holds, as the earlier README did.
+  const readme = await text(packageDataKey(name, 'README.md'));
+  const section = readme.slice(readme.indexOf('## Metadata files'));
+  assert.ok(readme.includes('## Metadata files'), readme);
+  for (const file of ['entry.json', 'entry_data.json', 'links.json', 'input.json']) assert.ok(section.includes(`- ${escapeMarkdown(file)}: `), `${file} in ${section}`);
 
   // The commit message.
   assert.equal(latest.manifest.meta.message, `Benchling v2.entry.created at ${entry.modifiedAt}`);
