@@ -88,3 +88,13 @@ export function entryField(value: string | number | boolean | null, type = 'text
   const text = value === null ? null : String(value);
   return { value, displayValue: text, isMulti: false, textValue: text, type };
 }
+
+/**
+ * An entity-valued schema field (`custom_entity_link`, `dna_sequence_link`, …): its value is
+ * the linked object's id, or a list of ids for a multi-link field; Benchling shows names.
+ */
+export function entityField(linked: LinkedObject | LinkedObject[], type: string): EntryField {
+  const list = Array.isArray(linked) ? linked : [linked];
+  const names = list.map((o) => o.name).join(', ');
+  return { value: Array.isArray(linked) ? list.map((o) => o.id) : linked.id, displayValue: names, isMulti: Array.isArray(linked), textValue: names, type };
+}

@@ -1,6 +1,7 @@
 import { linkTarget, type LinkTargets } from '../canvas/link-policy.ts';
 import { escapeMarkdown } from '../canvas/markdown.ts';
 import { entryLabel } from './entry-package-name.ts';
+import type { FieldEntity, ResultsTable } from './entry-entities.ts';
 
 /**
  * The documents a package carries besides the export: entry.json (also the package's
@@ -31,9 +32,10 @@ export interface EntryForPackage {
   creator?: EntryUser | undefined;
   authors?: EntryUser[] | undefined;
   schema?: { id?: string | undefined; name?: string | undefined } | null | undefined;
-  fields?: Record<string, { displayValue?: string | null | undefined; value?: unknown }> | undefined;
+  fields?: Record<string, { displayValue?: string | null | undefined; value?: unknown; type?: unknown }> | undefined;
   reviewRecord?: { status?: string | undefined } | null | undefined;
-  days?: { notes?: { links?: EntryLink[] | undefined }[] | undefined }[] | undefined;
+  /** Notes keep every key Benchling sent: a results table's identifiers are read from them. */
+  days?: { notes?: ({ links?: EntryLink[] | undefined } & Record<string, unknown>)[] | undefined }[] | undefined;
 }
 
 export interface NamedLink {
@@ -81,18 +83,38 @@ export function entryLinks(entry: EntryForPackage): EntryLink[] {
   return [...seen.values()];
 }
 
+/** What links.json lists besides the note links (see entry-entities.ts). */
+export interface EntryStructure {
+  fieldEntities: FieldEntity[];
+  resultsTables: ResultsTable[];
+}
+
 /**
  * In links.json `web_url` is a URL a reader may follow, so it is null unless it leads to the
  * tenant or the catalog (link-policy.ts); a URL refused that way is kept, as the text it is,
  * in `web_url_text`.
  */
-export function linksDocument(links: NamedLink[], targets: LinkTargets): string {
-  const checked = links.map((link) => {
-    if (link.web_url === null) return link;
-    const url = linkTarget(link.web_url, targets);
-    return url === undefined ? { ...link, web_url: null, web_url_text: link.web_url } : { ...link, web_url: url };
-  });
-  return `${JSON.stringify({ version: 1, links: checked }, null, 2)}\n`;
+function checkedUrl<T extends { web_url: string | null }>(item: T, targets: LinkTargets): T | (T & { web_url_text: string }) {
+  if (item.web_url === null) return item;
+  const url = linkTarget(item.web_url, targets);
+  return url === undefined ? { ...item, web_url: null, web_url_text: item.web_url } : { ...item, web_url: url };
+}
+
+/**
+ * links.json, schema version 2 (the earlier app's layout): `links` holds the note links as
+ * they are (with their names); `entities` every object the entry refers to, once each by id
+ * (a hyperlink by its URL), from its notes first and then its entity-valued fields, each
+ * saying which; `results_tables` the entry's results tables. A field's entity has no URL
+ * in the entry, so its `web_url` is null.
+ */
+export function linksDocument(links: NamedLink[], targets: LinkTargets, structure: EntryStructure = { fieldEntities: [], resultsTables: [] }): string {
+  const checked = links.map((link) => checkedUrl(link, targets));
+  const entities: Record<string, unknown>[] = checked.map((l) => ({ id: l.id, type: l.type, web_url: l.web_url, ...('web_url_text' in l ? { web_url_text: l.web_url_text } : {}), source: 'note_link' }));
+  const known = new Set(links.flatMap((l) => (l.id === null ? [] : [l.id])));
+  for (const e of structure.fieldEntities) {
+    if (!known.has(e.id)) entities.push({ id: e.id, type: e.type, web_url: null, source: 'entity_field', field: e.field });
+  }
+  return `${JSON.stringify({ schema_version: 2, entities, links: checked, results_tables: structure.resultsTables }, null, 2)}\n`;
 }
 
 /** A link to where the policy allows, else the URL as escaped text that no renderer links. */
@@ -117,5 +139,14 @@ export function entryReadme(entry: EntryForPackage, links: NamedLink[], files: s
       lines.push(`- ${escapeMarkdown(link.name ?? link.id ?? link.web_url ?? '')}${type}`);
     }
   }
+  lines.push('', '## Metadata files', '', ...METADATA_FILES.map(([file, what]) => `- ${escapeMarkdown(file)}: ${what}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** What each of the app's own files holds, for a reader who finds them beside the export. */
+const METADATA_FILES: [string, string][] = [
+  ['entry.json', "the entry's facts; also the package's metadata"],
+  ['entry_data.json', 'the entry as the Benchling API returned it'],
+  ['links.json', 'the objects and results tables the entry refers to'],
+  ['input.json', 'where the package came from'],
+];

@@ -21,14 +21,17 @@ import { readLatest, type PackageRevision } from '../quilt/read-package.ts';
 import { manifestKey, packageDataKey } from '../quilt/registry-layout.ts';
 import { validateLogicalKey } from '../quilt/logical-key.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { entryLinks, entryMetadata, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
+import { entryLinks, entryReadme, linksDocument, type NamedLink } from './entry-documents.ts';
+import { fieldEntities, resultsTables } from './entry-entities.ts';
+import { entryData, entryJson } from './entry-json.ts';
+import { commitMessage, inputDocument } from './package-provenance.ts';
 import { APP_KEYS_PREFIX } from '../storage/app-keys.ts';
 import { AttemptWrites, names } from './attempt-writes.ts';
 import { checkPackageOwner } from './package-owner.ts';
-import { entryLabel, entryPackageName } from './entry-package-name.ts';
+import { entryPackageName } from './entry-package-name.ts';
 
 /** Names this pipeline writes itself; an export file with one of these names moves under export/. */
-const OWN_FILES = new Set(['entry.json', 'README.md', 'links.json']);
+const OWN_FILES = new Set(['entry.json', 'entry_data.json', 'input.json', 'README.md', 'links.json']);
 /** Linked-object names cost one API call each: the rate budget caps how many a job may spend. */
 const MAX_NAMED_LINKS = 20;
 /**
@@ -42,6 +45,10 @@ export interface PackagingDeps {
   store: ObjectStore;
   prefix: string;
   log: Logger;
+  /** REGISTRY as configured (`s3://bucket` or a directory): input.json names it. */
+  registry?: string | undefined;
+  /** The canvas that shows the entry, if the app knows one: entry.json's `canvas_id`. */
+  canvasOf?: ((entryId: string) => Promise<string | undefined>) | undefined;
   /** Integrated mode: hand the written prefix to Quilt's packaging engine instead of writing a manifest. */
   engine?: PackagingEngine | undefined;
   /** The Quilt catalog's host (QUILT_CATALOG): README.md and links.json may link there, and to the tenant. */
@@ -235,12 +242,19 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
   try {
     const exported = await storeExport(deps, place, entry.id, dir);
     const links = await nameLinks(deps, entryLinks(entry));
-    const metadata = entryMetadata(entry);
-    const fileNames = exported.map((e) => e.logicalKey);
+    const files = exported.map((e) => ({ logicalKey: e.logicalKey, key: packageDataKey(name, e.logicalKey), size: e.size }));
+    const canvasId = await deps.canvasOf?.(entry.id);
+    const metadata = entryJson(entry, { packageName: name, benchlingBaseUrl: deps.client.apiBase, files, links, canvasId });
+    const targets = { tenant: deps.client.apiBase, catalog: deps.catalog };
+    const structure = { fieldEntities: fieldEntities(entry), resultsTables: resultsTables(entry) };
+    const input = inputDocument(entry, { name, registry: deps.registry ?? '', totalFiles: exported.length });
+    const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
     const documents = await Promise.all([
-      storeDocument(deps, place, 'entry.json', `${JSON.stringify(metadata, null, 2)}\n`),
-      storeDocument(deps, place, 'README.md', entryReadme(entry, links, fileNames, { tenant: deps.client.apiBase, catalog: deps.catalog })),
-      storeDocument(deps, place, 'links.json', linksDocument(links, { tenant: deps.client.apiBase, catalog: deps.catalog })),
+      storeDocument(deps, place, 'entry.json', json(metadata)),
+      storeDocument(deps, place, 'entry_data.json', json(entryData(entry))),
+      storeDocument(deps, place, 'input.json', json(input)),
+      storeDocument(deps, place, 'README.md', entryReadme(entry, links, exported.map((e) => e.logicalKey), targets)),
+      storeDocument(deps, place, 'links.json', linksDocument(links, targets, structure)),
     ]);
     // A staged file whose bytes equal what its final key already holds needs no move.
     const entries = [...exported, ...documents].map((e) => {
@@ -248,20 +262,20 @@ export async function packageFetchedEntry(entry: BenchlingEntry, deps: Packaging
       const same = before !== undefined && before.size === e.size && before.hash.value === e.hash.value;
       return same ? { ...e, physicalKey: before.physicalKey } : e;
     });
-    const files = entries.map((e) => ({ logicalKey: e.logicalKey, size: e.size }));
-    const message = `Benchling entry ${entryLabel(entry)}${entry.modifiedAt === undefined ? '' : `, modified ${entry.modifiedAt}`}`;
+    const listed = entries.map((e) => ({ logicalKey: e.logicalKey, size: e.size }));
+    const message = commitMessage(entry);
     if (deps.engine) {
       const keep = new Set(entries.map((e) => packageDataKey(name, e.logicalKey)));
       // A send that fails may still have reached the engine.
       submitted = true;
       await deps.engine.submit({ name, prefixKey: `${name}/`, keep, commitMessage: message });
-      return { name, displayId, changed: true, files };
+      return { name, displayId, changed: true, files: listed };
     }
     const manifest: Manifest = { meta: packageMeta({ userMeta: metadata as never, message }), entries };
     const result = await publishPackage(deps.store, { name, manifest });
     await settleStaged(deps, name, result.topHash, manifest, staging);
-    deps.log.info({ package: name, topHash: result.topHash, changed: result.changed, files: files.length }, 'package written');
-    return { name, displayId, topHash: result.topHash, changed: result.changed, files };
+    deps.log.info({ package: name, topHash: result.topHash, changed: result.changed, files: listed.length }, 'package written');
+    return { name, displayId, topHash: result.topHash, changed: result.changed, files: listed };
   } catch (error) {
     // A publish that failed may still have written its revision: removeUnnamed keeps what any revision names.
     if (!submitted) await writes.removeUnnamed(deps.log);

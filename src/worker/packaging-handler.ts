@@ -86,13 +86,14 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
   });
   const engine = await engineFor(options);
   const catalog = catalogHost(options.quiltCatalog);
-  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, engine, catalog, limits: options.exportLimits });
+  const canvases = new EntryCanvases(options.store, options.log);
+  const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, registry: options.registry, canvasOf: (entryId: string) => firstCanvas(canvases, entryId), engine, catalog, limits: options.exportLimits });
   const pack = (entryId: string) => packageEntry(entryId, deps());
   const canvas = new CanvasJobs({
     client: () => client!,
     store: options.store,
     index: new LinkedPackageIndex(options.store, { linkKey: options.packageLinkKey ?? 'experiment_id', log: options.log }),
-    canvases: new EntryCanvases(options.store, options.log),
+    canvases,
     ctx: canvasContext(options),
     appId: options.appId,
     log: options.log,
@@ -127,6 +128,14 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       if (result !== undefined) await options.onPackaged?.(result, job);
     },
   });
+}
+
+/**
+ * The entry's canvas for entry.json: the lowest id when several show it, so every job of the
+ * entry names the same one.
+ */
+async function firstCanvas(canvases: EntryCanvases, entryId: string): Promise<string | undefined> {
+  return (await canvases.of(entryId)).map((c) => c.canvasId).sort()[0];
 }
 
 /** Links name the bucket; a local registry has none, so its directory stands in. */

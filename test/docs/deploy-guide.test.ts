@@ -3,16 +3,13 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DescribeAlarmsCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runBin, runCli, type CliRun } from '../support/cli-harness.ts';
+import { guideCommands } from '../support/guide-commands.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
 import { runInTerminal } from '../support/pty-session.ts';
 import { SecretsManagerFake } from '../support/secrets-manager-fake.ts';
-import { WEBHOOK_LOGS, WEBHOOK_SERVICE, WEBHOOK_TASK, WORKER_LOGS, WORKER_SERVICE, WORKER_TASK, mockDeployedStack } from '../operate/deployed-stack.ts';
+import { mockDeployedAws } from '../support/deployed-aws.ts';
 
 /**
  * Issue 7: "tried as a new user would, following only docs/, every command in the deploy
@@ -21,20 +18,6 @@ import { WEBHOOK_LOGS, WEBHOOK_SERVICE, WEBHOOK_TASK, WORKER_LOGS, WORKER_SERVIC
  */
 
 const GUIDE = new URL('../../docs/deploy-guide.md', import.meta.url);
-const PREFIX = 'npx benchling-webhook ';
-
-/** The `npx benchling-webhook …` lines of the guide's sh blocks, continuation lines joined, comments dropped. */
-export function guideCommands(markdown: string): string[][] {
-  const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const lines = blocks.flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'));
-  return lines
-    .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => line.startsWith(PREFIX))
-    .map((line) => {
-      assert.doesNotMatch(line, /["'$`|;&]/, `the guide's commands are plain words so this test runs them exactly: ${line}`);
-      return line.slice(PREFIX.length).split(/\s+/);
-    });
-}
 
 let fake: SecretsManagerFake;
 let sandbox: SandboxTenant;
@@ -91,24 +74,6 @@ async function interactiveInit(): Promise<CliRun> {
   ]);
   assert.equal(run.failed, null, `init never showed "${run.failed}":\n${run.transcript}`);
   return { code: run.code, stdout: run.transcript, stderr: run.transcript };
-}
-
-/** The deployed stack as CloudFormation, ECS, CloudWatch and Logs describe it: these cannot be reached on a laptop. */
-function mockDeployedAws(): () => void {
-  const stack = mockDeployedStack();
-  const ecs = mockClient(ECSClient);
-  const service = (serviceArn: string) => ({ serviceArn, runningCount: 1, desiredCount: 1, pendingCount: 0, deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' as const, updatedAt: new Date() }] });
-  ecs.on(DescribeServicesCommand).resolves({ services: [service(WEBHOOK_SERVICE), service(WORKER_SERVICE)] });
-  const taskDefinition = (prefix: string, group: string) => ({
-    taskDefinition: { containerDefinitions: [{ name: 'App', logConfiguration: { logDriver: 'awslogs' as const, options: { 'awslogs-group': group, 'awslogs-stream-prefix': prefix } } }] },
-  });
-  ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: WEBHOOK_TASK }).resolves(taskDefinition('webhook', WEBHOOK_LOGS));
-  ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: WORKER_TASK }).resolves(taskDefinition('worker', WORKER_LOGS));
-  const cloudWatch = mockClient(CloudWatchClient);
-  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
-  const logs = mockClient(CloudWatchLogsClient);
-  logs.on(FilterLogEventsCommand).resolves({ events: [{ eventId: '1', timestamp: Date.now() - 60_000, logStreamName: 'worker/App/t1', message: '{"msg":"job done"}' }] });
-  return () => [stack, ecs, cloudWatch, logs].forEach((m) => m.restore());
 }
 
 /** Runs one guide command as a user would type it; AWS-facing ones as the issue allows. */

@@ -59,8 +59,8 @@ test('a javascript: entry URL gives no live link in README.md', () => {
 test('links.json: web_url is a followable URL only to the tenant or the catalog; a refused one is kept as text in web_url_text', () => {
   fc.assert(
     fc.property(fc.array(fc.option(anyUrl, { nil: null }), { maxLength: 6 }), (urls) => {
-      const doc = JSON.parse(linksDocument(urls.map(namedLink), targets)) as { version: number; links: (NamedLink & { web_url_text?: string })[] };
-      assert.equal(doc.version, 1);
+      const doc = JSON.parse(linksDocument(urls.map(namedLink), targets)) as { schema_version: number; links: (NamedLink & { web_url_text?: string })[] };
+      assert.equal(doc.schema_version, 2);
       assert.equal(doc.links.length, urls.length);
       doc.links.forEach((link, i) => {
         const raw = urls[i]!;

@@ -72,7 +72,7 @@ test('an entry without displayId is packaged under its entry id; a null name and
   assert.equal(userMeta.display_id, null);
   assert.equal(userMeta.name, null);
   assert.equal(userMeta.web_url, null);
-  assert.equal(latest.manifest.meta.message, `Benchling entry ${entry.id}, modified ${entry.modifiedAt}`);
+  assert.equal(latest.manifest.meta.message, `Benchling v2.entry.created at ${entry.modifiedAt}`);
   const keys = latest.manifest.entries.map((e) => e.logicalKey);
   for (const key of ['README.md', 'entry.json', 'links.json', 'plate.csv']) assert.ok(keys.includes(key), `${key} in ${keys.join(', ')}`);
   const readme = await bytesOf(packageDataKey(name, 'README.md'));
@@ -80,6 +80,7 @@ test('an entry without displayId is packaged under its entry id; a null name and
   assert.ok(!readme.includes('- Entry:'), 'no entry link to show');
   const links = JSON.parse(await bytesOf(packageDataKey(name, 'links.json'))) as { links: Record<string, unknown>[] };
   assert.deepEqual(links.links, [{ id: null, type: 'link', name: null, web_url: null, web_url_text: hyperlink.webURL }]);
+  assert.equal(userMeta.package_name, name, 'the earlier layout names the package in entry.json too');
   assert.ok(running.logs.some((l) => l.msg === 'package written' && l.package === name));
   assert.ok(!(await store.getObject(latestPointerKey(`benchling/${entry.displayId}`))), 'nothing under the display id the app was not told');
 });
