@@ -19,6 +19,12 @@ export interface BackfillDeps {
   listEntries(query: EntryListQuery): Promise<EntryPage>;
   queue: BackfillQueue;
   checkpoint: BackfillCheckpoint;
+  /**
+   * Whether the registry already holds the entry as it is now (its latest package was made
+   * from this modifiedAt): packaged by a webhook, or before there was a checkpoint. Such an
+   * entry is not queued. Without it, only the checkpoint decides.
+   */
+  isPackaged?: (entry: BenchlingEntry) => Promise<boolean>;
   /** Told after every change of the counts. */
   onProgress?: (counts: BackfillCounts) => void;
   now?: () => number;
@@ -121,7 +127,7 @@ class BackfillPass {
     this.seen.add(mark);
     this.counts.listed++;
     const { checkpoint } = this.deps;
-    if (checkpoint.covers(entry.id, entry.modifiedAt)) this.counts.unchanged++;
+    if (checkpoint.covers(entry.id, entry.modifiedAt) || (await this.deps.isPackaged?.(entry))) this.counts.unchanged++;
     else {
       if (!this.options.dryRun) await this.enqueue(entry);
       this.counts.queued += this.options.dryRun ? 0 : 1;

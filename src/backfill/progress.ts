@@ -2,7 +2,7 @@
 export interface BackfillCounts {
   /** Entries the listing returned that the selection keeps. */
   listed: number;
-  /** Listed, but queued by an earlier run and unchanged since: nothing to do. */
+  /** Listed, but queued by an earlier run or already packaged, and unchanged since: nothing to do. */
   unchanged: number;
   queued: number;
   packaged: number;
