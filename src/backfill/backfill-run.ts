@@ -59,14 +59,24 @@ export const DEFAULT_MAX_WAITING = 4;
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_PAGE_SIZE = 100;
 
+/**
+ * An entry edited within this long may still be in a burst of edits: its job coalesces, as a
+ * webhook's does. An older one has no burst to merge, and a coalescible job is held by the
+ * embedded queue until its entry has been quiet for ENTRY_SETTLE, which would only slow the
+ * backfill down.
+ */
+export const RECENT_EDIT_MS = 60_000;
+
 /** The job a webhook for this entry would have queued, marked as a backfill's. */
-export function backfillJob(entry: BenchlingEntry, receivedAt: string): NewJob<EntryJob> {
+export function backfillJob(entry: Pick<BenchlingEntry, 'id' | 'modifiedAt'>, receivedAt: string): NewJob<EntryJob> {
+  const modified = entry.modifiedAt === undefined ? NaN : Date.parse(entry.modifiedAt);
+  const recent = Number.isNaN(modified) || Date.parse(receivedAt) - modified < RECENT_EDIT_MS;
   // The same entry in the same state is the same job: a re-run after a kill is a duplicate the queue drops.
   const dedupId = `backfill:${entry.id}:${entry.modifiedAt ?? 'unknown'}`;
   return {
     groupId: entry.id,
     dedupId,
-    coalesce: true,
+    coalesce: recent,
     body: { kind: 'entry', entryId: entry.id, messageType: BACKFILL_MESSAGE_TYPE, webhookId: dedupId, receivedAt },
   };
 }

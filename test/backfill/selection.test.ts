@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { backfillJob } from '../../src/backfill/backfill-run.ts';
 import { etaMs, progressLine } from '../../src/backfill/progress.ts';
+import { EntryJobSchema } from '../../src/jobs/job.ts';
 import { listQuery, parseSelection, selectionKey } from '../../src/backfill/selection.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { realId, refusedId } from '../support/id-arbitraries.ts';
@@ -47,4 +49,18 @@ test('the ETA is what is left at the pace so far, and unknown before anything is
   assert.equal(etaMs({ ...counts, packaged: 150 }, 60_000), 0);
   assert.equal(progressLine(counts, 60_000, true), 'listed 150 · unchanged 0 · queued 150 · packaged 30 · failed 0 · ETA 4m00s');
   assert.equal(progressLine(counts, 60_000, false), 'listed 150 · unchanged 0 · queued 150');
+});
+
+test('a backfill job is a webhook job of the entry, deduplicated by its state; it coalesces only when the entry was just edited', () => {
+  const now = '2024-06-01T12:00:00.000Z';
+  const old = backfillJob({ id: 'etr_A1', modifiedAt: '2024-06-01T11:58:00.000Z' }, now);
+  assert.deepEqual(old, {
+    groupId: 'etr_A1',
+    dedupId: 'backfill:etr_A1:2024-06-01T11:58:00.000Z',
+    coalesce: false,
+    body: { kind: 'entry', entryId: 'etr_A1', messageType: 'backfill', webhookId: 'backfill:etr_A1:2024-06-01T11:58:00.000Z', receivedAt: now },
+  });
+  assert.equal(backfillJob({ id: 'etr_A1', modifiedAt: '2024-06-01T11:59:30.000Z' }, now).coalesce, true);
+  assert.equal(backfillJob({ id: 'etr_A1', modifiedAt: undefined }, now).coalesce, true);
+  assert.ok(EntryJobSchema.safeParse(old.body).success);
 });

@@ -120,7 +120,7 @@ describe('backfill: 200 entries, --since selecting 150, live webhooks meanwhile'
 
   test('every selected entry packaged once, live edits packaged in time, the limit never passed; a second run packages nothing', async (t) => {
     const started = Date.now();
-    const run = runBackfill({ ...flags, since: SINCE, maxWaiting: '16' }, env);
+    const run = runBackfill({ ...flags, since: SINCE }, env);
     const url = await run.url();
     const latencies: number[] = [];
     const liveIds: string[] = [];
