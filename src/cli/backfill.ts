@@ -8,7 +8,7 @@ import type { BenchlingEntry } from '../benchling/api-schemas.ts';
 import { dataDir } from '../config/paths.ts';
 import { readLatest } from '../quilt/read-package.ts';
 import { entryPackageName } from '../worker/entry-package-name.ts';
-import { UsageError } from '../errors/app-error.ts';
+import { AppError, UsageError } from '../errors/app-error.ts';
 import type { EntryJob, Job } from '../jobs/job.ts';
 import type { BackfillOptions } from './commands/backfill.ts';
 import { println, type CliIo } from './io.ts';
@@ -95,6 +95,21 @@ function packagedAsIs(runtime: Runtime): (entry: BenchlingEntry) => Promise<bool
   };
 }
 
+/** The deployed stack's job queue, from its `QueueUrl` output. */
+async function stackQueueUrl(options: BackfillOptions, io: CliIo): Promise<string> {
+  if (options.queue !== undefined) throw new UsageError('BACKFILL_QUEUE_TWICE', '--stack takes the queue from the stack: leave out --queue');
+  const [{ resolveStackTarget }, { createOperateClients }, { describeStack }] = await Promise.all([
+    import('../operate/stack-target.ts'),
+    import('../operate/aws-clients.ts'),
+    import('../operate/cloudformation-stack.ts'),
+  ]);
+  const target = await resolveStackTarget({ profile: options.profile ?? 'default', region: options.region, stackName: options.stackName }, io.env);
+  const stack = await describeStack(createOperateClients(target, io.env).cloudFormation, target.stackName);
+  const url = stack.outputs.QueueUrl;
+  if (!url) throw new AppError('BACKFILL_STACK_NO_QUEUE', `the stack ${target.stackName} has no QueueUrl output: is it a benchling-webhook stack, fully deployed? (\`benchling-webhook status\`)`);
+  return url;
+}
+
 function report(io: CliIo, options: BackfillOptions, result: BackfillResult, counts: BackfillCounts, where: string): void {
   if (options.json) {
     println(io.stdout, JSON.stringify({ dryRun: options.dryRun === true, counts, ...(options.dryRun ? { entries: result.entries } : {}) }));
@@ -114,9 +129,10 @@ function report(io: CliIo, options: BackfillOptions, result: BackfillResult, cou
  * runs meanwhile — the webhook service and the worker — and ends once what it queued is
  * packaged; on SQS it queues, and the stack's worker packages.
  */
-export async function backfill(options: BackfillOptions, io: CliIo): Promise<number> {
-  const selection = parseSelection(options);
-  const limit = maxWaiting(options.maxWaiting);
+export async function backfill(given: BackfillOptions, io: CliIo): Promise<number> {
+  const selection = parseSelection(given);
+  const limit = maxWaiting(given.maxWaiting);
+  const options = given.stack ? { ...given, queue: await stackQueueUrl(given, io) } : given;
   const runtime = await openRuntime('backfill', options, io);
   if (typeof runtime === 'number') return runtime;
   const embedded = (runtime.settings.queue ?? 'embedded') === 'embedded';

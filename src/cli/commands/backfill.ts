@@ -11,6 +11,8 @@ export interface BackfillOptions extends ServeOptions {
   dryRun?: boolean;
   maxWaiting?: string;
   json?: boolean;
+  stack?: boolean;
+  stackName?: string;
 }
 
 export const backfillCommand: CliCommand<BackfillOptions> = {
@@ -24,6 +26,8 @@ export const backfillCommand: CliCommand<BackfillOptions> = {
       .option('--schema <id>', 'only entries of this entry schema')
       .option('--entry <ids...>', 'only these entries (ids, repeated or comma-separated)')
       .option('--dry-run', 'list and count the entries it would package; queue nothing')
+      .option('--stack', "queue into the profile's deployed stack's SQS queue (its QueueUrl output); the stack's worker packages")
+      .option('--stack-name <name>', 'with --stack: the stack (default the profile\'s)')
       .option('--max-waiting <n>', 'queue another entry only while fewer jobs than this wait in the queue, so live webhooks never wait behind the backfill', '4');
     flags.settings(flags.secretInputs(command), [...SERVE_SETTINGS, ...SERVICE_PORT_SETTINGS, ...SERVICE_HTTP_SETTINGS]);
     command.option('--host <host>', 'with the embedded queue: the interface the webhook service listens on meanwhile', '0.0.0.0');
