@@ -95,6 +95,13 @@ function packagedAsIs(runtime: Runtime): (entry: BenchlingEntry) => Promise<bool
   };
 }
 
+/** The embedded queue belongs to one process: a running `serve` holds it. */
+function queueInUse(error: unknown): never {
+  if (!(error instanceof AppError && error.code === 'queue_locked')) throw error;
+  const advice = 'stop serve (or worker) first: the backfill answers webhooks itself while it runs; or queue into the deployed stack with --stack';
+  throw new AppError('BACKFILL_QUEUE_IN_USE', `${error.message.replace(/;.*$/, '')}: ${advice}`);
+}
+
 /** The deployed stack's job queue, from its `QueueUrl` output. */
 async function stackQueueUrl(options: BackfillOptions, io: CliIo): Promise<string> {
   if (options.queue !== undefined) throw new UsageError('BACKFILL_QUEUE_TWICE', '--stack takes the queue from the stack: leave out --queue');
@@ -133,7 +140,7 @@ export async function backfill(given: BackfillOptions, io: CliIo): Promise<numbe
   const selection = parseSelection(given);
   const limit = maxWaiting(given.maxWaiting);
   const options = given.stack ? { ...given, queue: await stackQueueUrl(given, io) } : given;
-  const runtime = await openRuntime('backfill', options, io);
+  const runtime = await openRuntime('backfill', options, io).catch(queueInUse);
   if (typeof runtime === 'number') return runtime;
   const embedded = (runtime.settings.queue ?? 'embedded') === 'embedded';
   const tally = new PackagingTally();

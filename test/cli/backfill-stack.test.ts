@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { EmbeddedQueue } from '../../src/queue/embedded-queue.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import { runCli } from '../support/cli-harness.ts';
 import { CloudFormationFake } from '../support/cloudformation-fake.ts';
@@ -69,6 +70,17 @@ test("--stack queues one entry job per selected entry into the stack's SQS queue
   const second = await runCli(['backfill', '--stack', '--since', since, '--json'], env);
   assert.equal(second.code, 0, second.stderr);
   assert.equal(JSON.parse(second.stdout.trim()).counts.queued, 0);
+});
+
+test('on the embedded queue while serve holds it: BACKFILL_QUEUE_IN_USE, saying to stop serve or use --stack', async () => {
+  const held = await EmbeddedQueue.open(join(env.XDG_DATA_HOME!, 'benchling-webhook', 'queue'));
+  try {
+    const run = await runCli(['backfill'], env);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /BACKFILL_QUEUE_IN_USE.*stop serve.*--stack/);
+  } finally {
+    await held.close();
+  }
 });
 
 test('--stack with --queue is a usage error; a stack without QueueUrl says so', async () => {
