@@ -5,7 +5,8 @@
  *
  * Bottom to top: errors; the settings and the secret contract (config, secret) and the
  * logger; the domains (quilt, queue, benchling, then storage on quilt and canvas on
- * benchling); the processes and the stack (worker, service, infra); operating a deployed
+ * benchling); the processes and the stack (worker, service, infra), and packaging existing
+ * entries through the same queue (backfill); operating a deployed
  * stack (operate), deploying it (deploy); the command line (cli) on top. The simulated
  * tenant (sandbox) stands apart: it never imports benchling/, so the fake stays
  * independent of the client it checks.
@@ -24,6 +25,7 @@ export const MAY_IMPORT = {
   storage: ['errors', 'config', 'quilt'],
   canvas: [...CORE, 'benchling'],
   sandbox: ['errors'],
+  backfill: [...CORE, 'log', 'benchling', 'queue', 'jobs'],
   worker: [...CORE, 'log', 'benchling', 'canvas', 'quilt', 'storage', 'queue', 'jobs'],
   service: [...CORE, 'log', 'benchling', 'canvas', 'queue', 'jobs'],
   infra: [...CORE, 'storage'],

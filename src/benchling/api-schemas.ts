@@ -46,6 +46,12 @@ export const EntrySchema = z.looseObject({
 /** Without `entry` the answer says nothing of the entry asked for: nothing to package. */
 export const EntryEnvelopeSchema = z.looseObject({ entry: EntrySchema });
 
+/**
+ * A page of `GET /entries`. The contract promises neither field: a page without `entries`
+ * has none, and one without `nextToken` (or with an empty one) is the last.
+ */
+export const EntriesPageSchema = z.looseObject({ entries: absentable(z.array(EntrySchema)), nextToken: text });
+
 /** An entry as the app works with it: always with the id it was read by. */
 export type BenchlingEntry = z.infer<typeof EntrySchema> & { id: string };
 export type BenchlingUser = z.infer<typeof user>;

@@ -8,6 +8,7 @@ import { BenchlingError, BenchlingErrorCode } from './api-errors.ts';
 import { BENCHLING_ID_RULE, isBenchlingId, quoteRefusedId } from './benchling-id.ts';
 import {
   CanvasSchema,
+  EntriesPageSchema,
   EntryEnvelopeSchema,
   exportDownloadURL,
   ExportStartedSchema,
@@ -70,6 +71,28 @@ export interface ExportedZip extends DownloadResult {
   /** Files in the ZIP (directories not counted) and their uncompressed total. */
   files: number;
   uncompressedBytes: number;
+}
+
+/** What `GET /entries` is asked for (Benchling's own query parameters). */
+export interface EntryListQuery {
+  /** 1 to 100; Benchling's default is 50. */
+  pageSize?: number;
+  nextToken?: string | undefined;
+  /** Benchling's range syntax: `> 2024-01-01`, `> 2024-01-01 AND < 2024-02-01`. */
+  modifiedAt?: string | undefined;
+  projectId?: string | undefined;
+  schemaId?: string | undefined;
+  ids?: readonly string[] | undefined;
+  sort?: 'modifiedAt:asc' | 'modifiedAt:desc' | undefined;
+}
+
+export interface EntryPage {
+  /** The page's entries that carry an id the app can name in a call. */
+  entries: BenchlingEntry[];
+  /** Entries of the page without such an id: listed, but nothing can be done with them. */
+  unusable: number;
+  /** Undefined on the last page. */
+  nextToken: string | undefined;
 }
 
 /** Block shapes belong to the canvas module; here a block only needs its `type`. */
@@ -142,6 +165,15 @@ export class BenchlingClient {
   async getEntry(entryId: string): Promise<BenchlingEntry> {
     const path = `/entries/${segment('entry id', entryId)}`;
     return recordOf(entryId, (await this.get(path, EntryEnvelopeSchema)).entry, `GET /api/v2${path}`);
+  }
+
+  /** One page of `GET /entries`; ids in the query must have Benchling's id shape. */
+  async listEntries(query: EntryListQuery = {}): Promise<EntryPage> {
+    const call: ApiCall = { method: 'GET', path: '/entries', query: entryListParams(query), authorization: 'bearer', idempotent: true };
+    const page = await this.transport.call(call, EntriesPageSchema);
+    const listed = page.entries ?? [];
+    const entries = listed.flatMap((entry) => (entry.id !== undefined && isBenchlingId(entry.id) ? [{ ...entry, id: entry.id }] : []));
+    return { entries, unusable: listed.length - entries.length, nextToken: page.nextToken || undefined };
   }
 
   /** `POST /exports` as HTML (a ZIP of the rendered entry and its attachments); the task id. */
@@ -247,6 +279,25 @@ async function canvasWritten(call: Promise<BenchlingCanvas>): Promise<BenchlingC
     const message = `${error.message}. The canvas the app drew is not one Benchling accepts: report this with the log line`;
     throw new BenchlingError(BenchlingErrorCode.CANVAS_REJECTED, message, false, 400);
   }
+}
+
+function entryListParams(query: EntryListQuery): Record<string, string> {
+  if (query.pageSize !== undefined && !(Number.isInteger(query.pageSize) && query.pageSize >= 1 && query.pageSize <= 100)) {
+    throw new BenchlingError(BenchlingErrorCode.CONFIG, `A page of entries holds 1 to 100 entries, not ${query.pageSize}`, false);
+  }
+  if (query.projectId !== undefined) requireId('project id', query.projectId);
+  if (query.schemaId !== undefined) requireId('schema id', query.schemaId);
+  for (const id of query.ids ?? []) requireId('entry id', id);
+  const params: Record<string, string | undefined> = {
+    pageSize: query.pageSize === undefined ? undefined : String(query.pageSize),
+    nextToken: query.nextToken,
+    modifiedAt: query.modifiedAt,
+    projectId: query.projectId,
+    schemaId: query.schemaId,
+    ids: query.ids && query.ids.length > 0 ? query.ids.join(',') : undefined,
+    sort: query.sort,
+  };
+  return Object.fromEntries(Object.entries(params).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== ''));
 }
 
 /**

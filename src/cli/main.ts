@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { AppError } from '../errors/app-error.ts';
 import { registerCommands, type CommandAction, type CommandEntry, type Registration, type SharedFlags } from './command.ts';
+import { backfillCommand } from './commands/backfill.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { demoCommand } from './commands/demo.ts';
 import { destroyCommand } from './commands/destroy.ts';
@@ -33,6 +34,7 @@ const COMMANDS: readonly CommandEntry[] = [
   demoCommand,
   sandboxCommand,
   sendCommand,
+  backfillCommand,
   profilesCommand,
   statusCommand,
   logsCommand,

@@ -3,7 +3,8 @@ import { resolveSettings } from '../config/settings.ts';
 import { UsageError } from '../errors/app-error.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import { println, type CliIo } from './io.ts';
-import { openRuntime, waitForSignal } from './runtime.ts';
+import { openRuntime, waitForSignal, type Runtime } from './runtime.ts';
+import type { JobObserver } from './start-worker.ts';
 import { SERVICE_HTTP_SETTINGS, SERVICE_PORT_SETTINGS } from './serve-settings.ts';
 import { VERSION } from './version.ts';
 
@@ -22,6 +23,26 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   }
   const runtime = await openRuntime('serve', options, io);
   if (typeof runtime === 'number') return runtime;
+  const serving = await startServing(runtime, options, io);
+  const signal = await until;
+  runtime.log.info({ signal }, 'shutting down');
+  await serving.stop();
+  await runtime.close();
+  return 0;
+}
+
+/** The service and (unless --no-worker) the worker, running on an opened runtime. */
+export interface Serving {
+  url: string;
+  /** Stops both; the runtime stays open (its owner closes it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what `serve` runs on a runtime: `backfill` runs the same on the embedded queue, since
+ * only one process may hold that queue. `observe` is told how each job the worker ran ended.
+ */
+export async function startServing(runtime: Runtime, options: ServeOptions, io: CliIo, observe?: JobObserver): Promise<Serving> {
   // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
   const [{ startService }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
     import('../service/start-service.ts'),
@@ -56,13 +77,14 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
     await runtime.close();
     throw listenRefusal(error, host, port) ?? error;
   }
-  const worker = options.worker === false ? undefined : await startWorker(runtime, io);
+  const worker = options.worker === false ? undefined : await startWorker(runtime, io, observe);
   log.info({ url: service.url, queue: settings.queue, registry, worker: worker !== undefined, http }, 'benchling-webhook listening');
   println(io.stdout, `listening on ${service.url}`);
-  const signal = await until;
-  log.info({ signal }, 'shutting down');
-  await service.close();
-  await worker?.stop();
-  await runtime.close();
-  return 0;
+  return {
+    url: service.url,
+    stop: async () => {
+      await service.close();
+      await worker?.stop();
+    },
+  };
 }

@@ -4,10 +4,32 @@ import type { CliIo } from './io.ts';
 import type { Runtime, RuntimeSettings } from './runtime.ts';
 import { createPackagingHandler } from '../worker/packaging-handler.ts';
 import { jobQueue } from '../worker/job-queue.ts';
-import { WorkerLoop } from '../worker/worker-loop.ts';
+import { WorkerLoop, type JobHandler } from '../worker/worker-loop.ts';
+
+/**
+ * How a job's run ended: done (packaged, or found already packaged), deferred, or failed —
+ * `retrying` when the queue will deliver it again, `failed` when this failure dead-letters it.
+ */
+export type JobOutcome = 'done' | 'deferred' | 'retrying' | 'failed';
+export type JobObserver = (job: Job, outcome: JobOutcome) => void;
+
+/** The handler, telling `observe` how each run ended. */
+function observed(handle: JobHandler<Job>, observe: JobObserver | undefined): JobHandler<Job> {
+  if (!observe) return handle;
+  return async (body, lease) => {
+    try {
+      const deferral = await handle(body, lease);
+      observe(body, deferral ? 'deferred' : 'done');
+      return deferral;
+    } catch (error) {
+      observe(body, lease.failures + 1 >= lease.maxFailures ? 'failed' : 'retrying');
+      throw error;
+    }
+  };
+}
 
 /** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
-export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop<Job>> {
+export async function startWorker(runtime: Runtime, io: CliIo, observe?: JobObserver): Promise<WorkerLoop<Job>> {
   const { settings } = runtime;
   // From the command's base logger: a child of runtime.log would carry `component` twice.
   const log = runtime.context.log.child({ component: 'worker' }, { level: runtime.log.level });
@@ -28,7 +50,7 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor, concurrency: settings.workerConcurrency,
+  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle: observed(handle, observe), redactor: runtime.context.redactor, concurrency: settings.workerConcurrency,
     jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000,
   });
   worker.start();

@@ -142,6 +142,21 @@ describe("BenchlingClient reads every answer Benchling's spec allows", () => {
     );
   });
 
+  test('entry list: every page is accepted; its entries are those with an id the app can name, its nextToken absent when empty', async () => {
+    await fc.assert(
+      fc.asyncProperty(instancesOf(responseSchema('get', '/entries', 200)), async (generated) => {
+        const body = generated as { entries?: { id?: unknown }[]; nextToken?: unknown };
+        tenant.failNext('GET /api/v2/entries', { status: 200, body });
+        const page = await client.listEntries({ pageSize: 100, sort: 'modifiedAt:asc' });
+        const named = (body.entries ?? []).filter((e) => isBenchlingId(e.id)).map((e) => e.id);
+        assert.deepEqual(page.entries.map((e) => e.id), named);
+        assert.equal(page.unusable, (body.entries ?? []).length - named.length);
+        assert.equal(page.nextToken, typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined);
+      }),
+      { ...RUNS, numRuns: 100 },
+    );
+  });
+
   test('linked objects: a custom entity, DNA sequence or entry gives its name, or none; never a failure', async () => {
     const cases = [
       { kind: 'custom_entity', route: 'GET /api/v2/custom-entities/{id}', schema: spec.component('CustomEntity'), nameOf: (b: Record<string, unknown>) => b.name },

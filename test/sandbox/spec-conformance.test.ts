@@ -101,6 +101,8 @@ describe('every answer the sandbox gives conforms to the spec, success and refus
     await client.getEntry(entry.id);
     await assert.rejects(client.getEntry('etr_nothere'), appError('BENCHLING_NOT_FOUND'));
     assert.equal(await raw('GET', `/entries/${entry.id}`), 401);
+    const listed = await client.listEntries({ pageSize: 1, sort: 'modifiedAt:asc' });
+    await client.listEntries({ pageSize: 1, nextToken: listed.nextToken, modifiedAt: '> 2000-01-01', schemaId: entry.schema!.id });
     assert.equal(await raw('GET', `/entries/${entry.id}`, undefined, { authorization: 'Bearer made-up' }), 401);
     for (const kind of ['custom_entity', 'dna_sequence'] as const) {
       assert.equal(await client.getLinkedName(kind, tenant.addLinkedObject(kind, `A ${kind}`).id), `A ${kind}`);
@@ -114,6 +116,7 @@ describe('every answer the sandbox gives conforms to the spec, success and refus
     await assert.rejects(client.waitForTask('f438d656-c2c3-40a4-b3fd-d7e58db78242'), appError('BENCHLING_NOT_FOUND'));
     const token = { authorization: `Bearer ${tenant.issuedTokens.at(-1)!}` };
     assert.equal(await raw('POST', '/exports', JSON.stringify({ id: entry.id, format: 'docx' }), { ...token, ...json }), 400);
+    assert.equal(await raw('GET', '/entries?pageSize=500', undefined, token), 400);
     assert.equal(await raw('POST', '/exports', `id=${entry.id}`, { ...token, 'content-type': 'text/plain' }), 415);
 
     const canvasBody = { appId: tenant.appId, featureId: tenant.featureId, resourceId: entry.id, blocks: [{ type: 'MARKDOWN', id: 'm', value: 'Hi' }] };
@@ -159,6 +162,7 @@ describe('every answer the sandbox gives conforms to the spec, success and refus
     const statuses = (template: string) => [...(seen.get(template) ?? [])].sort();
     assert.deepEqual(statuses('POST /api/v2/token'), [200, 400, 401]);
     assert.deepEqual(statuses('GET /api/v2/entries/{id}'), [200, 401, 404, 429, 500]);
+    assert.deepEqual(statuses('GET /api/v2/entries'), [200, 400]);
     assert.deepEqual(statuses('GET /api/v2/custom-entities/{id}'), [200, 404]);
     assert.deepEqual(statuses('GET /api/v2/dna-sequences/{id}'), [200, 404]);
     assert.deepEqual(statuses('POST /api/v2/exports'), [202, 400, 415]);
