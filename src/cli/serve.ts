@@ -23,8 +23,9 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
   const runtime = await openRuntime('serve', options, io);
   if (typeof runtime === 'number') return runtime;
   // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
-  const [{ startService }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
+  const [{ startService }, { laneSink }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
     import('../service/start-service.ts'),
+    import('../service/lanes.ts'),
     import('./start-worker.ts'),
     import('../config/http-limits.ts'),
     import('../service/listen-refusal.ts'),
@@ -41,7 +42,7 @@ export async function serve(options: ServeOptions, io: CliIo, until: Promise<unk
     http = httpLimitsFrom(resolveSettings(SERVICE_HTTP_SETTINGS, { flags: options, env: io.env, profile }).values);
     service = await startService({
       secret: runtime.secret,
-      queue: runtime.queue,
+      queue: laneSink({ entry: runtime.queue, interactive: runtime.interactiveQueue }),
       log,
       version: VERSION,
       host,

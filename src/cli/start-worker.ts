@@ -4,10 +4,15 @@ import type { CliIo } from './io.ts';
 import type { Runtime, RuntimeSettings } from './runtime.ts';
 import { createPackagingHandler } from '../worker/packaging-handler.ts';
 import { jobQueue } from '../worker/job-queue.ts';
-import { WorkerLoop } from '../worker/worker-loop.ts';
+import { INTERACTIVE_SLOTS, WorkerLanes } from '../worker/worker-lanes.ts';
+import { WorkerLoop, type WorkerLoopOptions } from '../worker/worker-loop.ts';
 
-/** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
-export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLoop<Job>> {
+/**
+ * Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. Exports
+ * take the WORKER_CONCURRENCY slots of the entry lane; navigation clicks have their own loop
+ * and slots on the interactive queue (unless the stack has one queue for both).
+ */
+export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLanes<Job>> {
   const { settings } = runtime;
   // From the command's base logger: a child of runtime.log would carry `component` twice.
   const log = runtime.context.log.child({ component: 'worker' }, { level: runtime.log.level });
@@ -28,9 +33,13 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLo
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
   });
-  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle, redactor: runtime.context.redactor, concurrency: settings.workerConcurrency,
-    jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000,
-  });
+  const shared: Omit<WorkerLoopOptions<Job>, 'queue' | 'concurrency' | 'log'> = { handle, redactor: runtime.context.redactor, jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000 };
+  const loops = [new WorkerLoop({ ...shared, queue: jobQueue(runtime.queue, log), log, concurrency: settings.workerConcurrency })];
+  if (runtime.interactiveQueue !== runtime.queue) {
+    const laneLog = log.child({ lane: 'interactive' });
+    loops.push(new WorkerLoop({ ...shared, queue: jobQueue(runtime.interactiveQueue, laneLog), log: laneLog, concurrency: INTERACTIVE_SLOTS }));
+  }
+  const worker = new WorkerLanes(loops);
   worker.start();
   return worker;
 }
