@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeButtonId } from '../../src/canvas/button-id.ts';
+import { parseCanvasState } from '../../src/canvas/state.ts';
 import { SandboxTenant } from '../../src/sandbox/index.ts';
 import type { CanvasWrite } from '../../src/sandbox/canvas-store.ts';
 import { knownSecretValues } from '../support/leak-guard.ts';
@@ -77,6 +78,32 @@ async function drawnCanvas(): Promise<{ entryId: string; canvasId: string; main:
   );
   return { entryId: entry.id, canvasId: canvas.id, main };
 }
+
+// First, while the export slots are free: the next test fills them until the end.
+test('a click answered while the entry’s export writes a newer revision does not leave the older revision on the canvas', async () => {
+  const b = await drawnCanvas();
+  const revisionOf = (write: CanvasWrite) => parseCanvasState((write.body as { data?: string }).data)?.package?.topHash;
+  const first = revisionOf(b.main);
+  assert.ok(first);
+  // The click's write is held back long enough for an edit of the entry to be packaged and drawn first.
+  sandbox.delayNext('PATCH /api/v2/app-canvases/{id}', 1500);
+  await sandbox.sendWebhook(`${running.url}/canvas`, sandbox.envelopes.canvasUserInteracted({ canvasId: b.canvasId, buttonId: buttonOf(b.main, 'browse')! }));
+  await until('the click to reach the tenant', () => sandbox.requests('PATCH /api/v2/app-canvases/{id}').find((r) => r.fault === 'delayed'));
+  sandbox.updateEntry(b.entryId, { name: 'Renamed while browsing' });
+  await sandbox.sendWebhook(`${running.url}/event`, sandbox.envelopes.entryUpdatedFields(b.entryId, ['name']));
+  const writes = () => sandbox.canvasWrites.filter((w) => w.canvasId === b.canvasId && w.status === 200);
+  // The newer revision drawn, then the delayed click (older revision) over it, then the click drawn again.
+  const settled = await until('the click drawn again from the newer revision', () => {
+    const list = writes();
+    const newer = list.findIndex((w) => revisionOf(w) !== undefined && revisionOf(w) !== first);
+    const stale = list.findIndex((w, i) => i > newer && newer >= 0 && revisionOf(w) === first);
+    const redrawn = list.findIndex((w, i) => i > stale && stale >= 0 && revisionOf(w) === revisionOf(list[newer]!));
+    return redrawn >= 0 ? { newer: revisionOf(list[newer]!), last: list.at(-1)! } : undefined;
+  });
+  assert.equal(revisionOf(settled.last), settled.newer);
+  assert.ok(buttonOf(settled.last, 'back'), 'still the file browser the user asked for');
+  assert.equal(parseCanvasState(sandbox.canvas(b.canvasId)?.data)?.package?.topHash, settled.newer);
+});
 
 test('a navigation click is answered while the entry’s own export and three others are RUNNING in every export slot', async () => {
   const a = await drawnCanvas();
