@@ -7,11 +7,12 @@
  * others held RUNNING in every export slot (WORKER_CONCURRENCY 4). Prints p50/p99 of each and
  * their ratio.
  *
- *   node --import tsx bench/canvas-clicks.ts [--clicks 50] [--floor-clicks 20] [--gap-ms 2000]
+ *   node --import tsx bench/canvas-clicks.ts [--clicks 50] [--floor-clicks 20] [--gap-ms 2000] [--rate-limit 60/30s]
  *
- * The gap keeps the clicks (two Benchling calls each) and the exports' task polls within the
+ * The gap keeps the clicks (two Benchling calls each) and the exports' task polls near the
  * default Benchling budget (BENCHLING_RATE_LIMIT 60/30s), which every call of the process
- * shares: clicking faster than that budget allows waits for it, whatever the lanes.
+ * shares, first come first served: a click that finds the budget spent waits for it, whatever
+ * the lanes. --rate-limit sets another budget, to tell that wait from the rest.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ import type { CanvasWrite } from '../src/sandbox/canvas-store.ts';
 import { SandboxTenant } from '../src/sandbox/index.ts';
 import { serveInProcess } from '../test/support/serve-in-process.ts';
 
-const { values } = parseArgs({ options: { clicks: { type: 'string', default: '50' }, 'floor-clicks': { type: 'string', default: '20' }, 'gap-ms': { type: 'string', default: '2000' } } });
+const { values } = parseArgs({ options: { clicks: { type: 'string', default: '50' }, 'floor-clicks': { type: 'string', default: '20' }, 'gap-ms': { type: 'string', default: '2000' }, 'rate-limit': { type: 'string', default: '60/30s' } } });
 const CLICKS = Number(values.clicks);
 const FLOOR_CLICKS = Number(values['floor-clicks']);
 const GAP_MS = Number(values['gap-ms']);
@@ -54,7 +55,7 @@ const [registry, config, data] = dirs as [string, string, string];
 const sandbox = await new SandboxTenant({ rateLimit: false, exportTiming: { polls: 0 } }).start();
 const tenant = sandbox.serviceEnv();
 const running = await serveInProcess(
-  { benchlingSecrets: tenant.BENCHLING_SECRETS, benchlingApiUrl: tenant.BENCHLING_API_URL, benchlingJwksUrl: tenant.BENCHLING_JWKS_URL, registry, entrySettle: '0.05s/1s', workerConcurrency: '4', logLevel: 'warn' },
+  { benchlingSecrets: tenant.BENCHLING_SECRETS, benchlingApiUrl: tenant.BENCHLING_API_URL, benchlingJwksUrl: tenant.BENCHLING_JWKS_URL, registry, entrySettle: '0.05s/1s', workerConcurrency: '4', logLevel: 'warn', benchlingRateLimit: values['rate-limit'] },
   { ...process.env, XDG_CONFIG_HOME: config, XDG_DATA_HOME: data },
 );
 
@@ -80,6 +81,7 @@ try {
       times.push(await click());
       await sleep(GAP_MS);
     }
+    process.stdout.write(`  in order: ${times.join(' ')}\n`);
     return times.sort((x, y) => x - y);
   };
 

@@ -32,6 +32,8 @@ export async function startWorker(runtime: Runtime, io: CliIo): Promise<WorkerLa
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
+    // An Update click's packaging goes to the entry lane, behind the entry's other jobs.
+    handOver: (job) => runtime.queue.enqueue(job),
   });
   const shared: Omit<WorkerLoopOptions<Job>, 'queue' | 'concurrency' | 'log'> = { handle, redactor: runtime.context.redactor, jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000 };
   const loops = [new WorkerLoop({ ...shared, queue: jobQueue(runtime.queue, log), log, concurrency: settings.workerConcurrency })];

@@ -18,6 +18,7 @@ import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
 import type { CanvasJob } from '../jobs/job.ts';
+import type { NewJob } from '../queue/queue.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { bindingOf, thisAppId, type CanvasBinding } from './canvas-binding.ts';
 import { problemOf } from './canvas-problem.ts';
@@ -48,6 +49,12 @@ export interface CanvasJobsOptions {
    * drew holds no state of ours, so a click on it rebuilds the state from these.
    */
   describeEntry: (entryId: string) => Promise<Pick<PackagedEntry, 'name' | 'displayId'>>;
+  /**
+   * Queues a job on the entry lane (QUEUE). An Update click, answered in the interactive lane,
+   * shows "Updating…" and hands its packaging over through this, so the export waits behind the
+   * entry's other jobs and not in a click slot. Without it an Update click packages itself.
+   */
+  handOver?: (job: NewJob<CanvasJob>) => Promise<unknown>;
 }
 
 /** Draws of one navigation click at most, should revisions keep coming while it is answered. */
@@ -207,7 +214,11 @@ export class CanvasJobs {
     const route = await this.routeClick(body.buttonId, { resourceId: binding.entryId, data: record.data });
     if (route.kind === 'requeue') {
       await this.show(binding, route.view);
-      return this.packageInto(route.entryId, binding, reference);
+      if (body.step === 'package' || this.options.handOver === undefined) return this.packageInto(route.entryId, binding, reference);
+      // The "Updating…" write above comes before the packaging is even queued, so the view the
+      // packaging draws when it is done can never be covered by it.
+      await this.options.handOver({ groupId: route.entryId, dedupId: `${body.webhookId}.package`, body: { ...body, step: 'package' } });
+      return undefined;
     }
     await this.navigate(binding, body.buttonId, record.data, reference);
     return undefined;

@@ -13,7 +13,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { parseS3Url } from '../storage/s3-url.ts';
 import { catalogHost } from '../canvas/urls.ts';
 import type { CanvasContext } from '../canvas/inputs.ts';
-import { CanvasJobs } from './canvas-jobs.ts';
+import { CanvasJobs, type CanvasJobsOptions } from './canvas-jobs.ts';
 import { entryPackageName } from './entry-package-name.ts';
 import { EntryCanvases } from './entry-canvases.ts';
 import { LinkedPackageIndex } from './linked-index.ts';
@@ -52,6 +52,8 @@ export interface PackagingHandlerOptions {
   taskWait?: WaitForTaskOptions | undefined;
   /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
   redactor?: SecretRedactor | undefined;
+  /** Queues a job on the entry lane: an Update click hands its packaging over (see CanvasJobsOptions.handOver). */
+  handOver?: CanvasJobsOptions['handOver'];
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: Job) => Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     appId: options.appId,
     log: options.log,
     packageEntry: pack,
+    handOver: options.handOver,
     describeEntry: async (entryId) => {
       const entry = await client!.getEntry(entryId);
       return { name: entryPackageName(options.prefix, entry), displayId: entry.displayId ?? '' };

@@ -20,29 +20,28 @@ const queued = (job: ReturnType<typeof jobForMessage>): NewJob<Job> => {
   return job;
 };
 
-test('a navigation click takes the interactive lane, grouped by its canvas; an Update click takes the entry lane, grouped by its entry', () => {
+test('every click takes the interactive lane, grouped by its canvas, whatever its button (ours, the earlier app’s, unknown, none)', () => {
   fc.assert(
     fc.property(realId, realId, buttonAction, (canvasId, entryId, action) => {
       const buttonId = tryEncodeButtonId({ ...action, entryId } as ButtonAction);
       fc.pre(buttonId !== undefined);
       const job = queued(click(canvasId, entryId, buttonId));
-      const update = action.action === 'update';
-      assert.equal(laneOf(job.body), update ? 'entry' : 'interactive', action.action);
-      assert.equal(job.groupId, update ? entryId : canvasId);
+      assert.equal(laneOf(job.body), 'interactive', action.action);
+      assert.equal(job.groupId, canvasId);
     }),
     { numRuns: 300 },
   );
+  for (const buttonId of ['update-package-etr_1', 'browse-files-etr_1-p0-s15', 'something-else', undefined]) {
+    const job = queued(click('cnvs_1', 'etr_1', buttonId));
+    assert.equal(laneOf(job.body), 'interactive', buttonId);
+    assert.equal(job.groupId, 'cnvs_1');
+  }
 });
 
-test('the earlier app’s Update button takes the entry lane, its other buttons the interactive lane', () => {
-  assert.equal(laneOf(queued(click('cnvs_1', 'etr_1', 'update-package-etr_1')).body), 'entry');
-  assert.equal(laneOf(queued(click('cnvs_1', 'etr_1', 'browse-files-etr_1-p0-s15')).body), 'interactive');
-  assert.equal(laneOf(queued(click('cnvs_1', 'etr_1', 'back-to-package-etr_1')).body), 'interactive');
-});
-
-test('an unknown button is answered in the interactive lane (it shows "not recognised" and never exports)', () => {
-  assert.equal(laneOf(queued(click('cnvs_1', 'etr_1', 'something-else')).body), 'interactive');
-  assert.equal(laneOf(queued(click('cnvs_1', 'etr_1', undefined)).body), 'interactive');
+test('the packaging an Update click hands over takes the entry lane', () => {
+  const job = queued(click('cnvs_1', 'etr_1', encodeButtonId({ action: 'update', entryId: 'etr_1' })));
+  assert.ok(job.body.kind === 'canvas');
+  assert.equal(laneOf({ ...job.body, step: 'package' }), 'entry');
 });
 
 test('entry events and the other canvas events take the entry lane, grouped by the entry', () => {
@@ -73,8 +72,12 @@ test('the lane sink puts each job in its lane’s queue, and is ready only when 
   const sink = laneSink({ entry, interactive });
   await sink.enqueue(queued(click('cnvs_1', 'etr_1', encodeButtonId({ action: 'back', entryId: 'etr_1' }))));
   await sink.enqueue(queued(click('cnvs_1', 'etr_1', encodeButtonId({ action: 'update', entryId: 'etr_1' }))));
-  assert.deepEqual(interactive.jobs.map((j) => j.body.kind === 'canvas' && j.body.buttonId?.split('.')[1]), ['h']);
-  assert.deepEqual(entry.jobs.map((j) => j.body.kind === 'canvas' && j.body.buttonId?.split('.')[1]), ['u']);
+  const update = queued(click('cnvs_1', 'etr_1', encodeButtonId({ action: 'update', entryId: 'etr_1' })));
+  assert.ok(update.body.kind === 'canvas');
+  await sink.enqueue({ ...update, groupId: 'etr_1', body: { ...update.body, step: 'package' } });
+  await sink.enqueue(queued(jobForMessage('entry', { type: 'v2.entry.created', resourceId: 'etr_1' }, 'wh_2', NOW)));
+  assert.deepEqual(interactive.jobs.map((j) => j.body.kind === 'canvas' && j.body.buttonId?.split('.')[1]), ['h', 'u']);
+  assert.deepEqual(entry.jobs.map((j) => (j.body.kind === 'canvas' ? j.body.step : j.body.kind)), ['package', 'entry']);
   assert.deepEqual(await sink.check(), { ok: false, reason: 'interactive queue: closed' });
   assert.deepEqual(await laneSink({ entry, interactive: entry }).check(), { ok: true });
 });

@@ -20,6 +20,8 @@ type Block = { type: string; id: string; value?: string; children?: Block[] };
 
 let sandbox: SandboxTenant;
 let running: ServeInProcess;
+/** Entry A's canvas in the test that holds the exports; the Update test clicks it next. */
+let heldCanvas: { entryId: string; canvasId: string; main: CanvasWrite } | undefined;
 const saved = { ...process.env };
 
 /** Generous for a loaded test machine; the measured figure (bench/canvas-clicks.ts) is far lower. */
@@ -55,6 +57,9 @@ before(async () => {
       registry,
       entrySettle: '0.05s/1s',
       workerConcurrency: '4',
+      // Every Benchling call of the process shares this budget first come, first served; the
+      // tenant here has none, and these tests are about the queues, not about that budget.
+      benchlingRateLimit: '6000/30s',
     },
     env,
   );
@@ -107,6 +112,7 @@ test('a click answered while the entry’s export writes a newer revision does n
 
 test('a navigation click is answered while the entry’s own export and three others are RUNNING in every export slot', async () => {
   const a = await drawnCanvas();
+  heldCanvas = a;
   const others = [sandbox.addEntry(), sandbox.addEntry(), sandbox.addEntry()];
   for (const id of [a.entryId, ...others.map((e) => e.id)]) {
     sandbox.holdExports(id);
@@ -137,4 +143,30 @@ test('a navigation click is answered while the entry’s own export and three ot
   const main = await until('the main view again', () => sandbox.canvasWrites.slice(writesBefore).find((w) => w.canvasId === a.canvasId && w.status === 200), CLICK_BOUND_MS);
   assert.ok(buttonOf(main, 'update'), 'back shows the main view');
   assert.equal(sandbox.heldExports, 4);
+});
+
+test('an Update click shows "Updating…" at once behind the running export, and its export runs in the entry’s queue after it', async () => {
+  // The canvas of entry A, whose export the test before holds RUNNING.
+  const { canvasId } = heldCanvas!;
+  const exportsOf = () => sandbox.requests('POST /api/v2/exports').length;
+  const exportsBefore = exportsOf();
+  const writesBefore = sandbox.canvasWrites.length;
+  const update = buttonOf(heldCanvas!.main, 'update');
+  assert.ok(update);
+  const sentAt = Date.now();
+  await sandbox.sendWebhook(`${running.url}/canvas`, sandbox.envelopes.canvasUserInteracted({ canvasId, buttonId: update }));
+  const updating = await until('"Updating…"', () => sandbox.canvasWrites.slice(writesBefore).find((w) => w.canvasId === canvasId && w.status === 200), CLICK_BOUND_MS);
+  assert.ok(updating.at - sentAt < CLICK_BOUND_MS, `"Updating…" after ${updating.at - sentAt} ms`);
+  assert.ok(markdown(updating).includes('Updating…'), markdown(updating));
+  // The export waits in the entry's queue behind the one RUNNING: it has not started in a click slot.
+  await until('the click job done', () => running.logs.find((l) => l.msg === 'job done' && l.lane === 'interactive' && l.group === canvasId && (l.time as number) >= sentAt));
+  assert.equal(exportsOf(), exportsBefore);
+  assert.equal(sandbox.heldExports, 4);
+  sandbox.releaseExports();
+  // Released, A's first export ends; then its queue runs the update's export, whose main view comes last.
+  const updateExport = await until('the update’s export', () => sandbox.requests('POST /api/v2/exports').slice(exportsBefore).at(0), 20_000);
+  await until('the main view after the update’s export', () => {
+    const last = sandbox.canvasWrites.filter((w) => w.canvasId === canvasId && w.status === 200).at(-1);
+    return last !== undefined && last.at > updateExport.at && buttonOf(last, 'browse') !== undefined && !markdown(last).includes('Updating…') ? last : undefined;
+  }, 20_000);
 });
