@@ -13,7 +13,7 @@ import {
 } from './api-errors.ts';
 import { isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './backoff.ts';
 import type { Now, Sleep } from './clock.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { Permits } from './rate-limiter.ts';
 import { readTextCapped } from './response-body.ts';
 
 export interface ApiCall {
@@ -35,7 +35,7 @@ export interface ApiCall {
 export interface ApiTransportOptions {
   apiBase: string;
   fetch: typeof fetch;
-  limiter: RateLimiter;
+  limiter: Permits;
   tokens: () => AccessTokens;
   now: Now;
   sleep: Sleep;

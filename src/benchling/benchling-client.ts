@@ -25,7 +25,7 @@ import { realSleep, type Now, type Sleep } from './clock.ts';
 import { downloadToFile, type DownloadOptions, type DownloadResult } from './download-to-file.ts';
 import type { ExportLimits } from '../config/export-limits.ts';
 import { LINKED_OBJECT_COLLECTIONS, type LinkedObjectKind } from './linked-objects.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { Permits } from './rate-limiter.ts';
 import { pollTask, type WaitForTaskOptions } from './task-polling.ts';
 import { tokenRequester } from './token-request.ts';
 import { checkZip } from './zip-entries.ts';
@@ -43,7 +43,7 @@ export interface BenchlingClientOptions {
   clientId: string;
   clientSecret: string;
   /** Share one per process (processRateLimiter()), so all clients together stay under the tenant limit. */
-  rateLimiter: RateLimiter;
+  rateLimiter: Permits;
   fetch?: typeof fetch;
   now?: Now;
   sleep?: Sleep;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { readLatest } from '../quilt/read-package.ts';
 import { latestPointerKey, manifestKey } from '../quilt/registry-layout.ts';
 import { SandboxTenant } from '../sandbox/index.ts';
+import { laneSink } from '../service/lanes.ts';
 import { startService } from '../service/start-service.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
@@ -61,7 +62,7 @@ async function demoOn(sandbox: SandboxTenant, demoRun: { root: string; registry:
   if (typeof runtime === 'number') return runtime;
   const service = await startService({
     secret: runtime.secret,
-    queue: runtime.queue,
+    queue: laneSink({ entry: runtime.queue, interactive: runtime.interactiveQueue }),
     log: runtime.log,
     version: VERSION,
     host: '127.0.0.1',

@@ -2,7 +2,7 @@ import { resolveSettings, type SettingKey, type SettingOrigin, type Settings } f
 import { dataDir } from '../config/paths.ts';
 import { AppError, UsageError } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
-import { openQueue } from '../queue/open-queue.ts';
+import { openInteractiveQueue, openQueue } from '../queue/open-queue.ts';
 import type { Queue } from '../queue/queue.ts';
 import { RateLimiter } from '../benchling/rate-limiter.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -26,6 +26,8 @@ export interface Runtime {
   settings: RuntimeSettings;
   secret: SecretState;
   queue: Queue;
+  /** Where canvas navigation clicks wait (INTERACTIVE_QUEUE); the same object as `queue` when the stack has one queue. */
+  interactiveQueue: Queue;
   store: ObjectStore;
   /** Every Benchling call of the process takes a permit from this one limiter. */
   rateLimiter: RateLimiter;
@@ -70,25 +72,36 @@ export async function openRuntime(command: string, options: WorkerOptions, io: C
   const store = await openObjectStore(registry, { region: context.region, s3Endpoint: io.env.AWS_ENDPOINT_URL_S3 });
   // A local registry that cannot be written would fail every job, long after the start looked fine.
   if (!registry.startsWith('s3://')) await assertRegistryWritable(store.describe());
-  const queue = await openQueue(settings.queue ?? 'embedded', {
+  const queueOptions = {
     dataDir: dataDir(io.env),
     region: context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     settle: settings.entrySettle,
     maxFailures: settings.jobMaxFailures,
-  });
+  };
+  const queueSetting = settings.queue ?? 'embedded';
+  const queue = await openQueue(queueSetting, queueOptions);
+  let interactiveQueue: Queue;
+  try {
+    interactiveQueue = await openInteractiveQueue(settings.interactiveQueue, { setting: queueSetting, queue }, queueOptions);
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
   secret.startRefreshing(ttlSeconds * 1000);
   return {
     context,
     settings,
     secret,
     queue,
+    interactiveQueue,
     store,
     rateLimiter: new RateLimiter(settings.benchlingRateLimit),
     log,
     close: async () => {
       secret.stop();
       await queue.close();
+      if (interactiveQueue !== queue) await interactiveQueue.close();
     },
   };
 }

@@ -7,6 +7,7 @@ export const SERVE_SETTINGS = [
   'packagePrefix',
   'packageLinkKey',
   'queue',
+  'interactiveQueue',
   'packager',
   'quiltCatalog',
   'logLevel',

@@ -44,8 +44,9 @@ export interface Serving {
  */
 export async function startServing(runtime: Runtime, options: ServeOptions, io: CliIo, observe?: JobObserver): Promise<Serving> {
   // Loaded only once the secret passed, so a refusal costs no more start-up than it must.
-  const [{ startService }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
+  const [{ startService }, { laneSink }, { startWorker }, { httpLimitsFrom }, { listenRefusal }] = await Promise.all([
     import('../service/start-service.ts'),
+    import('../service/lanes.ts'),
     import('./start-worker.ts'),
     import('../config/http-limits.ts'),
     import('../service/listen-refusal.ts'),
@@ -62,7 +63,7 @@ export async function startServing(runtime: Runtime, options: ServeOptions, io: 
     http = httpLimitsFrom(resolveSettings(SERVICE_HTTP_SETTINGS, { flags: options, env: io.env, profile }).values);
     service = await startService({
       secret: runtime.secret,
-      queue: runtime.queue,
+      queue: laneSink({ entry: runtime.queue, interactive: runtime.interactiveQueue }),
       log,
       version: VERSION,
       host,

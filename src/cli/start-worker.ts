@@ -4,7 +4,8 @@ import type { CliIo } from './io.ts';
 import type { Runtime, RuntimeSettings } from './runtime.ts';
 import { createPackagingHandler } from '../worker/packaging-handler.ts';
 import { jobQueue } from '../worker/job-queue.ts';
-import { WorkerLoop, type JobHandler } from '../worker/worker-loop.ts';
+import { INTERACTIVE_SLOTS, WorkerLanes } from '../worker/worker-lanes.ts';
+import { WorkerLoop, type JobHandler, type WorkerLoopOptions } from '../worker/worker-loop.ts';
 
 /**
  * How a job's run ended: done (packaged, or found already packaged), deferred, or failed —
@@ -28,8 +29,12 @@ function observed(handle: JobHandler<Job>, observe: JobObserver | undefined): Jo
   };
 }
 
-/** Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. */
-export async function startWorker(runtime: Runtime, io: CliIo, observe?: JobObserver): Promise<WorkerLoop<Job>> {
+/**
+ * Starts the packaging worker on an opened runtime; `serve` and `worker` both run it. Exports
+ * take the WORKER_CONCURRENCY slots of the entry lane; navigation clicks have their own loop
+ * and slots on the interactive queue (unless the stack has one queue for both).
+ */
+export async function startWorker(runtime: Runtime, io: CliIo, observe?: JobObserver): Promise<WorkerLanes<Job>> {
   const { settings } = runtime;
   // From the command's base logger: a child of runtime.log would carry `component` twice.
   const log = runtime.context.log.child({ component: 'worker' }, { level: runtime.log.level });
@@ -49,10 +54,16 @@ export async function startWorker(runtime: Runtime, io: CliIo, observe?: JobObse
     region: runtime.context.region,
     sqsEndpoint: io.env.AWS_ENDPOINT_URL_SQS,
     redactor: runtime.context.redactor,
+    // An Update click's packaging goes to the entry lane, behind the entry's other jobs.
+    handOver: (job) => runtime.queue.enqueue(job),
   });
-  const worker = new WorkerLoop({ queue: jobQueue(runtime.queue, log), log, handle: observed(handle, observe), redactor: runtime.context.redactor, concurrency: settings.workerConcurrency,
-    jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000,
-  });
+  const shared: Omit<WorkerLoopOptions<Job>, 'queue' | 'concurrency' | 'log'> = { handle: observed(handle, observe), redactor: runtime.context.redactor, jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000 };
+  const loops = [new WorkerLoop({ ...shared, queue: jobQueue(runtime.queue, log), log, concurrency: settings.workerConcurrency })];
+  if (runtime.interactiveQueue !== runtime.queue) {
+    const laneLog = log.child({ lane: 'interactive' });
+    loops.push(new WorkerLoop({ ...shared, queue: jobQueue(runtime.interactiveQueue, laneLog), log: laneLog, concurrency: INTERACTIVE_SLOTS }));
+  }
+  const worker = new WorkerLanes(loops);
   worker.start();
   return worker;
 }

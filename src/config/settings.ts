@@ -47,6 +47,12 @@ export const SETTINGS = {
   packagePrefix: setting({ env: 'PACKAGE_PREFIX', schema: text, default: 'benchling' }),
   packageLinkKey: setting({ env: 'PACKAGE_LINK_KEY', schema: text, default: 'experiment_id' }),
   queue: setting({ env: 'QUEUE', schema: text, default: 'embedded' }),
+  /**
+   * Where canvas navigation clicks are queued (open-queue.ts, openInteractiveQueue): `embedded`
+   * or a second SQS FIFO queue URL. Unset: a second journal beside an embedded QUEUE, or QUEUE
+   * itself beside an SQS one (one queue: clicks then share the worker's slots with exports).
+   */
+  interactiveQueue: setting({ env: 'INTERACTIVE_QUEUE', schema: text }),
   packager: setting({ env: 'PACKAGER', schema: text, default: 'direct' }),
   quiltCatalog: setting({ env: 'QUILT_CATALOG', schema: text }),
   port: setting({ env: 'PORT', schema: port, default: 8080 }),

@@ -15,6 +15,8 @@ export class BenchlingWebhookStack extends Stack {
     output('WebhookUrl', this.webhook.api.url, 'HTTPS endpoint to enter in the Benchling app manifest');
     output('QueueUrl', this.webhook.jobs.queue.queueUrl, 'SQS FIFO queue of packaging jobs');
     output('DeadLetterQueueUrl', this.webhook.jobs.deadLetterQueue.queueUrl, 'jobs that failed every delivery');
+    output('InteractiveQueueUrl', this.webhook.interactiveJobs.queue.queueUrl, 'SQS FIFO queue of canvas navigation clicks');
+    output('InteractiveDeadLetterQueueUrl', this.webhook.interactiveJobs.deadLetterQueue.queueUrl, 'canvas clicks that failed every delivery');
     output('BucketName', this.webhook.packages.bucket.bucketName, 'Quilt registry bucket the packages go to');
     output('SecretArn', this.webhook.secret.secretArn, 'the Benchling secret the tasks read (its ARN only)');
     output('ClusterName', this.webhook.cluster.clusterName, 'ECS cluster');

@@ -122,6 +122,8 @@ export class BenchlingWebhook extends Construct {
   readonly network: WebhookNetwork;
   readonly cluster: ecs.Cluster;
   readonly jobs: JobQueue;
+  /** Canvas navigation clicks (INTERACTIVE_QUEUE): answered by worker slots exports never take. */
+  readonly interactiveJobs: JobQueue;
   readonly packages: PackageBucket;
   readonly secret: secretsmanager.ISecret;
   readonly webhookTask: AppTask;
@@ -140,6 +142,10 @@ export class BenchlingWebhook extends Construct {
     this.network = new WebhookNetwork(this, 'Network', { existingVpc: props.existingVpc, natGateways: props.natGateways, logRetention });
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.network.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     this.jobs = new JobQueue(this, 'Jobs');
+    // A second FIFO queue, grouped by canvas, so a click waits neither behind its entry's export
+    // nor for an export slot (docs/architecture.md, "The interactive lane"). SQS bills requests
+    // only: the worker's long polls on it cost well under a dollar a month at idle.
+    this.interactiveJobs = new JobQueue(this, 'InteractiveJobs');
     this.packages = new PackageBucket(this, 'Packages', { existingBucketName: props.existingBucketName });
 
     const tenantLimit = props.tenantRateLimit ?? BENCHLING_TENANT_LIMIT;
@@ -184,6 +190,7 @@ export class BenchlingWebhook extends Construct {
         { name: 'Worker', service: this.workerService.service },
       ],
       deadLetterQueue: this.jobs.deadLetterQueue,
+      interactiveDeadLetterQueue: this.interactiveJobs.deadLetterQueue,
       stage: this.api.api.deploymentStage,
       alarmEmail: props.alarmEmail,
     });
@@ -198,6 +205,7 @@ export class BenchlingWebhook extends Construct {
       PORT: String(CONTAINER_PORT),
       AWS_REGION: Stack.of(this).region,
       [SETTINGS.queue.env]: this.jobs.queue.queueUrl,
+      [SETTINGS.interactiveQueue.env]: this.interactiveJobs.queue.queueUrl,
       [SETTINGS.registry.env]: `s3://${this.packages.bucket.bucketName}`,
     };
     const common = { image, secret: this.secret, logRetention };
@@ -238,7 +246,7 @@ export class BenchlingWebhook extends Construct {
   }
 
   /**
-   * The webhook only queues; the worker consumes, may queue follow-up jobs, moves a job that
+   * The webhook only queues (on both lanes); the worker consumes both, may queue follow-up jobs, moves a job that
    * keeps failing to the dead-letter queue, writes packages (removing what a failed job wrote
    * under the package prefix), and sends to the packaging engine when PACKAGER names one.
    */
@@ -248,6 +256,9 @@ export class BenchlingWebhook extends Construct {
     this.jobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.queue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.jobs.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    this.interactiveJobs.queue.grantSendMessages(this.webhookTask.taskDefinition.taskRole);
+    this.interactiveJobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
+    this.interactiveJobs.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole, settings.packagePrefix ?? (SETTINGS.packagePrefix.default as string));
     if (packager !== undefined && packager !== 'direct') {
       const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);

@@ -35,6 +35,11 @@ export const CanvasJobSchema = z.object({
   userId: id.optional(),
   /** The installation's app id (envelope app.id): creating a canvas needs it. */
   appId: id.optional(),
+  /**
+   * `package`: the packaging of an Update click, handed to the entry's queue once the click,
+   * answered in the interactive lane, has shown "Updating…". Absent: the click as Benchling sent it.
+   */
+  step: z.literal('package').optional(),
 });
 
 export const JobSchema = z.discriminatedUnion('kind', [EntryJobSchema, CanvasJobSchema]);

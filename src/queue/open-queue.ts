@@ -34,3 +34,21 @@ export async function openQueue(setting: string, options: OpenQueueOptions): Pro
   }
   throw new UsageError('QUEUE_INVALID', QUEUE_SETTING_HELP);
 }
+
+/**
+ * The interactive lane's queue (INTERACTIVE_QUEUE), where canvas navigation clicks wait: its own
+ * journal or SQS FIFO queue, so a click never sits behind an export in the entry's group or in
+ * the worker's export slots (docs/architecture.md, "The interactive lane"). Unset, it is a
+ * second journal beside an embedded QUEUE, and `main` itself beside an SQS one: a stack that
+ * has only one queue keeps working, its clicks ordered by canvas rather than by entry.
+ */
+export async function openInteractiveQueue(setting: string | undefined, main: { setting: string; queue: Queue }, options: OpenQueueOptions): Promise<Queue> {
+  if (setting === undefined && main.setting !== 'embedded') return main.queue;
+  if (setting === undefined || setting === 'embedded') {
+    const { EmbeddedQueue } = await import('./embedded-queue.ts');
+    return EmbeddedQueue.open(join(options.dataDir, 'queue-interactive'), { maxFailures: options.maxFailures });
+  }
+  if (setting === main.setting) return main.queue;
+  if (!/^https?:\/\/\S+\.fifo$/.test(setting)) throw new UsageError('INTERACTIVE_QUEUE_INVALID', 'INTERACTIVE_QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)');
+  return openQueue(setting, options);
+}

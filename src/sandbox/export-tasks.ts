@@ -20,6 +20,8 @@ interface ExportTask {
   timing: ExportTiming;
   failure: string | undefined;
   downloadToken: string;
+  /** Held RUNNING until released, however often it is polled. */
+  held: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ExportTasks {
   private readonly tasks = new Map<string, ExportTask>();
   private readonly downloads = new Map<string, ExportContent>();
   private readonly crafted = new Map<string, CraftedExport>();
+  private readonly holding = new Set<string>();
 
   constructor(public timing: ExportTiming) {}
 
@@ -43,8 +46,23 @@ export class ExportTasks {
     return this.crafted.get(entryId);
   }
 
-  start(content: ExportContent, failure: string | undefined): string {
+  /** Exports of this entry started from now on stay RUNNING until releaseAll(): a test can keep the worker's export slots busy. */
+  hold(entryId: string): void {
+    this.holding.add(entryId);
+  }
+
+  releaseAll(): void {
+    this.holding.clear();
+    for (const task of this.tasks.values()) task.held = false;
+  }
+
+  get heldRunning(): number {
+    return [...this.tasks.values()].filter((task) => task.held).length;
+  }
+
+  start(content: ExportContent, failure: string | undefined, entryId?: string): string {
     const task: ExportTask = {
+      held: entryId !== undefined && this.holding.has(entryId),
       id: randomUUID(),
       createdAt: Date.now(),
       polls: 0,
@@ -62,7 +80,7 @@ export class ExportTasks {
     const task = this.tasks.get(id);
     if (!task) return undefined;
     task.polls++;
-    const done = task.polls > task.timing.polls && Date.now() - task.createdAt >= task.timing.ms;
+    const done = !task.held && task.polls > task.timing.polls && Date.now() - task.createdAt >= task.timing.ms;
     if (!done) return { status: 'RUNNING' };
     if (task.failure !== undefined) return { status: 'FAILED', message: task.failure, errors: [{ message: task.failure }] };
     const downloadURL = `${baseURL}/downloads/${task.downloadToken}.zip?X-Amz-Expires=86400&X-Amz-Signature=${randomHex(32)}`;

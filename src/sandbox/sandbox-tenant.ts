@@ -216,6 +216,21 @@ export class SandboxTenant {
     this.exports.timing = { ...this.exports.timing, ...timing };
   }
 
+  /** Exports of this entry started from now on stay RUNNING until released (whatever the timing). */
+  holdExports(entryId: string): void {
+    this.exports.hold(entryId);
+  }
+
+  /** Ends every hold: held exports finish at their next poll. */
+  releaseExports(): void {
+    this.exports.releaseAll();
+  }
+
+  /** How many held exports are RUNNING now (started and not released). */
+  get heldExports(): number {
+    return this.exports.heldRunning;
+  }
+
   failNext(pattern: RoutePattern, spec: FailureSpec): void {
     this.faults.failNext(pattern, spec);
   }

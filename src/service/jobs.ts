@@ -3,6 +3,7 @@ import { decodeButtonId } from '../canvas/button-id.ts';
 import { decodeEarlierButtonId } from '../canvas/earlier-button-id.ts';
 import type { CanvasJob, EntryJob, Job } from '../jobs/job.ts';
 import type { NewJob } from '../queue/queue.ts';
+import { isCanvasClick } from './lanes.ts';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -12,7 +13,9 @@ function text(value: unknown): string | undefined {
  * Jobs of one entry are serialised (SQS MessageGroupId), since entry and canvas events for
  * the same entry race. Entry events coalesce, and wait for the entry's edits to settle
  * (ENTRY_SETTLE): the worker re-reads the entry anyway. Canvas events do neither, so a
- * canvas shows "Updating…" at once.
+ * canvas shows "Updating…" at once. A click is grouped by its canvas instead (see lanes.ts): it
+ * packages nothing itself (an Update click hands its packaging to the entry's group), so it
+ * need not wait for the entry's jobs, while one canvas's clicks are answered in order.
  */
 export function jobForMessage(
   category: 'entry' | 'canvas',
@@ -36,7 +39,7 @@ export function jobForMessage(
   }
   if (appId) canvas.appId = appId;
   if (!buttonTargetsAnId(canvas.buttonId)) return { invalid: `${messageType} has a buttonId whose entry is not a Benchling id (${BENCHLING_ID_RULE})` };
-  const groupId = canvas.resourceId ?? canvas.canvasId;
+  const groupId = isCanvasClick(canvas) ? (canvas.canvasId ?? canvas.resourceId) : (canvas.resourceId ?? canvas.canvasId);
   if (!groupId) return { invalid: `${messageType} has neither resourceId nor canvasId` };
   return { groupId, dedupId: webhookId, body: canvas };
 }

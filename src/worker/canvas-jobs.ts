@@ -8,16 +8,17 @@ import { browseView } from '../canvas/browse-view.ts';
 import { decodeButtonId } from '../canvas/button-id.ts';
 import { mainView, updatingView } from '../canvas/entry-view.ts';
 import { errorView, type CanvasProblem } from '../canvas/error-view.ts';
-import type { CanvasContext, CanvasState } from '../canvas/inputs.ts';
+import type { CanvasContext, CanvasState, PackageRevision } from '../canvas/inputs.ts';
 import { CANVAS_FEATURE_ID } from '../canvas/manifest.ts';
 import { metadataView } from '../canvas/metadata-view.ts';
 import { decodeEarlierButtonId, takeOverEarlierButton, type EarlierButton } from '../canvas/earlier-button-id.ts';
 import { canvasStateOf, routeButton, viewForButton, type ButtonRoute, type CanvasSnapshot } from '../canvas/router.ts';
-import { parseCanvasState } from '../canvas/state.ts';
+import { encodeCanvasState, parseCanvasState } from '../canvas/state.ts';
 import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
 import type { CanvasJob } from '../jobs/job.ts';
+import type { NewJob } from '../queue/queue.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { bindingOf, thisAppId, type CanvasBinding } from './canvas-binding.ts';
 import { problemOf } from './canvas-problem.ts';
@@ -48,7 +49,16 @@ export interface CanvasJobsOptions {
    * drew holds no state of ours, so a click on it rebuilds the state from these.
    */
   describeEntry: (entryId: string) => Promise<Pick<PackagedEntry, 'name' | 'displayId'>>;
+  /**
+   * Queues a job on the entry lane (QUEUE). An Update click, answered in the interactive lane,
+   * shows "Updating…" and hands its packaging over through this, so the export waits behind the
+   * entry's other jobs and not in a click slot. Without it an Update click packages itself.
+   */
+  handOver?: (job: NewJob<CanvasJob>) => Promise<unknown>;
 }
+
+/** Draws of one navigation click at most, should revisions keep coming while it is answered. */
+const MAX_NAVIGATION_ROUNDS = 3;
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -204,10 +214,61 @@ export class CanvasJobs {
     const route = await this.routeClick(body.buttonId, { resourceId: binding.entryId, data: record.data });
     if (route.kind === 'requeue') {
       await this.show(binding, route.view);
-      return this.packageInto(route.entryId, binding, reference);
+      if (body.step === 'package' || this.options.handOver === undefined) return this.packageInto(route.entryId, binding, reference);
+      // The "Updating…" write above comes before the packaging is even queued, so the view the
+      // packaging draws when it is done can never be covered by it.
+      await this.options.handOver({ groupId: route.entryId, dedupId: `${body.webhookId}.package`, body: { ...body, step: 'package' } });
+      return undefined;
     }
-    await this.show(binding, await this.render(route, binding.entryId, reference));
+    await this.navigate(binding, body.buttonId, record.data, reference);
     return undefined;
+  }
+
+  /**
+   * A navigation click runs in the interactive lane, beside the entry's export rather than
+   * after it, so the export may write a newer revision and draw it while the click is being
+   * answered. The view is therefore drawn from the registry's latest revision as the click runs,
+   * and checked after its write: if the latest revision changed meanwhile, this write may have
+   * covered the newer main view, so the click is drawn again from the newer revision. The
+   * export's own write comes after its registry write, so whichever of the two writes lands
+   * last, the canvas ends on the newest revision. A few rounds suffice: each one means another
+   * revision was written during a sub-second click.
+   */
+  private async navigate(binding: CanvasBinding, buttonId: string | undefined, data: string | null | undefined, reference: string | undefined): Promise<void> {
+    for (let round = 1; ; round++) {
+      const { snapshot, drawn } = await this.withLatestRevision({ resourceId: binding.entryId, data });
+      const route = await this.routeClick(buttonId, snapshot);
+      if (route.kind === 'requeue') return; // Not a navigation click after all (the state decides nothing here): left to the entry lane.
+      await this.show(binding, await this.render(route, binding.entryId, reference));
+      if (drawn === undefined || round >= MAX_NAVIGATION_ROUNDS) return;
+      const now = await this.latestTopHash(drawn.name);
+      if (now === undefined || now === drawn.topHash) return;
+      this.options.log.info({ canvasId: binding.canvasId, drawn: drawn.topHash, latest: now }, 'a newer revision was written while the click was answered: drawn again');
+    }
+  }
+
+  /** The canvas as it would be had the entry lane drawn the registry's latest revision; the revision it then names. */
+  private async withLatestRevision(canvas: CanvasSnapshot): Promise<{ snapshot: CanvasSnapshot; drawn: PackageRevision | undefined }> {
+    const state = canvasStateOf(canvas);
+    if (state?.package === undefined) return { snapshot: canvas, drawn: undefined };
+    let latest;
+    try {
+      latest = await readLatestPackage(this.options.store, state.package.name);
+    } catch (err) {
+      this.options.log.warn({ err, package: state.package.name }, 'could not read the latest revision; the click is answered from the canvas state');
+      return { snapshot: canvas, drawn: state.package };
+    }
+    if (latest === undefined || latest.revision.topHash === state.package.topHash) return { snapshot: canvas, drawn: state.package };
+    return { snapshot: { ...canvas, data: encodeCanvasState({ ...state, package: latest.revision }) }, drawn: latest.revision };
+  }
+
+  private async latestTopHash(name: string): Promise<string | undefined> {
+    try {
+      return (await readLatestPackage(this.options.store, name))?.revision.topHash;
+    } catch (err) {
+      this.options.log.warn({ err, package: name }, 'could not check the latest revision after answering a click');
+      return undefined;
+    }
   }
 
   /** An id of ours routes as it says; one the earlier app drew is taken over (see earlier-button-id.ts). */

@@ -1,11 +1,12 @@
 import { BenchlingClient } from '../benchling/benchling-client.ts';
-import type { RateLimiter } from '../benchling/rate-limiter.ts';
+import type { Permits, RateLimiter } from '../benchling/rate-limiter.ts';
+import { MessageType, normaliseMessageType } from '../benchling/webhook-envelope.ts';
 import { UsageError } from '../errors/app-error.ts';
 import { Refusal } from '../errors/refusal.ts';
 import type { ExportLimits } from '../config/export-limits.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../secret/redact.ts';
-import type { Job } from '../jobs/job.ts';
+import type { CanvasJob, Job } from '../jobs/job.ts';
 import type { SecretState } from '../secret/secret-state.ts';
 import type { WaitForTaskOptions } from '../benchling/task-polling.ts';
 import { defaultApiBase } from '../benchling/tenant-urls.ts';
@@ -13,7 +14,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { parseS3Url } from '../storage/s3-url.ts';
 import { catalogHost } from '../canvas/urls.ts';
 import type { CanvasContext } from '../canvas/inputs.ts';
-import { CanvasJobs } from './canvas-jobs.ts';
+import { CanvasJobs, type CanvasJobsOptions } from './canvas-jobs.ts';
 import { entryPackageName } from './entry-package-name.ts';
 import { EntryCanvases } from './entry-canvases.ts';
 import { LinkedPackageIndex } from './linked-index.ts';
@@ -52,6 +53,8 @@ export interface PackagingHandlerOptions {
   taskWait?: WaitForTaskOptions | undefined;
   /** The process's redactor: the Benchling client adds the access tokens it is issued to it. */
   redactor?: SecretRedactor | undefined;
+  /** Queues a job on the entry lane: an Update click hands its packaging over (see CanvasJobsOptions.handOver). */
+  handOver?: CanvasJobsOptions['handOver'];
   /** Called after a package is written. */
   onPackaged?: (result: PackagedEntry, job: Job) => Promise<void>;
 }
@@ -72,24 +75,29 @@ async function engineFor(options: PackagingHandlerOptions): Promise<PackagingEng
  */
 export async function createPackagingHandler(options: PackagingHandlerOptions): Promise<JobHandler<Job>> {
   let client: BenchlingClient | undefined;
+  let clickClient: BenchlingClient | undefined;
   // A rotated secret (new client secret, tenant) gets a new client; the rate budget stays shared.
   options.secret.follow((secret) => {
-    client = new BenchlingClient({
-      apiBase: options.apiUrl ?? defaultApiBase(secret),
-      clientId: secret.client_id,
-      clientSecret: secret.client_secret,
-      rateLimiter: options.rateLimiter,
-      log: options.log,
-      redactor: options.redactor,
-      taskWait: options.taskWait,
-    });
+    const clientOf = (rateLimiter: Permits) =>
+      new BenchlingClient({
+        apiBase: options.apiUrl ?? defaultApiBase(secret),
+        clientId: secret.client_id,
+        clientSecret: secret.client_secret,
+        rateLimiter,
+        log: options.log,
+        redactor: options.redactor,
+        taskWait: options.taskWait,
+      });
+    client = clientOf(options.rateLimiter);
+    // Clicks take the limiter's reserve, so exports that spent their share never hold one up.
+    clickClient = clientOf(options.rateLimiter.forClicks());
   });
   const engine = await engineFor(options);
   const catalog = catalogHost(options.quiltCatalog);
   const canvases = new EntryCanvases(options.store, options.log);
   const deps = () => ({ client: client!, store: options.store, prefix: options.prefix, log: options.log, registry: options.registry, canvasOf: (entryId: string) => firstCanvas(canvases, entryId), engine, catalog, limits: options.exportLimits });
   const pack = (entryId: string) => packageEntry(entryId, deps());
-  const canvas = new CanvasJobs({
+  const canvasOptions: CanvasJobsOptions = {
     client: () => client!,
     store: options.store,
     index: new LinkedPackageIndex(options.store, { linkKey: options.packageLinkKey ?? 'experiment_id', log: options.log }),
@@ -98,11 +106,14 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     appId: options.appId,
     log: options.log,
     packageEntry: pack,
+    handOver: options.handOver,
     describeEntry: async (entryId) => {
       const entry = await client!.getEntry(entryId);
       return { name: entryPackageName(options.prefix, entry), displayId: entry.displayId ?? '' };
     },
-  });
+  };
+  const canvas = new CanvasJobs(canvasOptions);
+  const clicks = new CanvasJobs({ ...canvasOptions, client: () => clickClient! });
   const entries = new EntryJobs({
     client: () => client!,
     packageEntry: (entry) => packageFetchedEntry(entry, deps()),
@@ -124,7 +135,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       }
     },
     async canvas(job, lease) {
-      const result = await canvas.handle(job, lease.jobId);
+      const result = await (isClick(job) ? clicks : canvas).handle(job, lease.jobId);
       if (result !== undefined) await options.onPackaged?.(result, job);
     },
   });
@@ -136,6 +147,11 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
  */
 async function firstCanvas(canvases: EntryCanvases, entryId: string): Promise<string | undefined> {
   return (await canvases.of(entryId)).map((c) => c.canvasId).sort()[0];
+}
+
+/** A click as Benchling sent it (not the packaging an Update click handed over): it takes the clicks' rate budget. */
+function isClick(job: CanvasJob): boolean {
+  return job.step === undefined && normaliseMessageType(job.messageType) === MessageType.canvasUserInteracted;
 }
 
 /** Links name the bucket; a local registry has none, so its directory stands in. */

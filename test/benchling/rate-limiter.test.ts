@@ -106,6 +106,59 @@ describe('RateLimiter', () => {
     );
   });
 
+  test('callers take all but the reserve; a click takes the reserve at once, ahead of the callers waiting', async () => {
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter({ limit: 6, windowMs: 1_000, reserve: 2, now: clock.now, sleep: clock.sleep });
+    const clicks = limiter.forClicks();
+    const click = async () => {
+      const release = await clicks.acquire();
+      const at = clock.now();
+      release();
+      return at;
+    };
+    const work = Promise.all([
+      Promise.all([0, 1, 2, 3, 4, 5].map(() => request(limiter, clock))),
+      clock.sleep(10).then(() => Promise.all([click(), click(), click()])),
+    ]);
+    const [exports, clickGrants] = await clock.run(work);
+    assert.deepEqual(exports, [0, 0, 0, 0, 1_000, 1_000]);
+    // Two clicks take the reserve at once; the third waits for the first slot to age out, as the callers do, but not behind them.
+    assert.deepEqual(clickGrants, [10, 10, 1_000]);
+  });
+
+  test('with clicks among the callers, no window of windowMs sees more than `limit` requests at the server', async () => {
+    const scenario = fc.record({
+      limit: fc.integer({ min: 1, max: 6 }),
+      windowMs: fc.integer({ min: 50, max: 1_000 }),
+      requests: fc.array(fc.record({ startMs: fc.integer({ min: 0, max: 3_000 }), holdMs: fc.integer({ min: 0, max: 600 }), click: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ limit, windowMs, requests }) => {
+        const clock = new VirtualClock();
+        const limiter = limiterOn(clock, limit, windowMs);
+        const clicks = limiter.forClicks();
+        const one = async (r: (typeof requests)[number]) => {
+          await clock.sleep(r.startMs);
+          const release = await (r.click ? clicks : limiter).acquire();
+          const grantedAt = clock.now();
+          await clock.sleep(r.holdMs);
+          release();
+          return grantedAt;
+        };
+        const seen = (await clock.run(Promise.all(requests.map(one)))).sort((a, b) => a - b);
+        for (const start of seen) assert.ok(seen.filter((t) => t >= start && t < start + windowMs).length <= limit);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('the reserve is a sixth of the limit by default; one that leaves callers nothing is refused', () => {
+    assert.equal(new RateLimiter({ limit: 60 }).reserve, 10);
+    assert.equal(new RateLimiter({ limit: 5 }).reserve, 0);
+    assert.throws(() => new RateLimiter({ limit: 5, reserve: 5 }), appError('INVALID_RATE_LIMIT'));
+    assert.throws(() => new RateLimiter({ limit: 5, reserve: -1 }), appError('INVALID_RATE_LIMIT'));
+  });
+
   test('the process limiter is one instance; a bad limit is refused', () => {
     assert.equal(processRateLimiter(), processRateLimiter({ limit: 1 }));
     assert.equal(processRateLimiter().limit, 60);

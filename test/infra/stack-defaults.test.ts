@@ -152,15 +152,41 @@ test("worker scaling: on queue depth, and max tasks × per-process budget stays 
   });
 });
 
-test('SQS FIFO job queue with an encrypted FIFO dead-letter queue', () => {
+test('two SQS FIFO job queues (the entry lane, the interactive lane), each with an encrypted FIFO dead-letter queue', () => {
   const queues = Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties);
   const fifo = queues.filter((q) => q.FifoQueue === true);
-  assert.equal(fifo.length, 2);
+  assert.equal(fifo.length, 4);
   for (const q of queues) assert.equal(q.SqsManagedSseEnabled, true);
-  const jobs = fifo.find((q) => q.RedrivePolicy !== undefined)!;
-  // The worker dead-letters a job that keeps failing itself; SQS's count only ends one that never gets to fail.
-  assert.equal(jobs.RedrivePolicy.maxReceiveCount, JOB_RECEIVE_LIMIT);
-  assert.equal(jobs.ContentBasedDeduplication, false);
+  const lanes = fifo.filter((q) => q.RedrivePolicy !== undefined);
+  assert.equal(lanes.length, 2);
+  const deadLetters = new Set(lanes.map((q) => JSON.stringify(q.RedrivePolicy.deadLetterTargetArn)));
+  assert.equal(deadLetters.size, 2, 'each lane has its own dead-letter queue');
+  for (const jobs of lanes) {
+    // The worker dead-letters a job that keeps failing itself; SQS's count only ends one that never gets to fail.
+    assert.equal(jobs.RedrivePolicy.maxReceiveCount, JOB_RECEIVE_LIMIT);
+    assert.equal(jobs.ContentBasedDeduplication, false);
+  }
+});
+
+test('both tasks are told both queues; the webhook may only send to them, the worker consume both and dead-letter into each lane', () => {
+  const ref = (value: unknown) => JSON.stringify(value);
+  const ids = Object.keys(template.findResources('AWS::SQS::Queue'));
+  const interactive = ids.find((id) => id.includes('InteractiveJobs') && !id.includes('DeadLetters'))!;
+  const interactiveDead = ids.find((id) => id.includes('InteractiveJobsDeadLetters'))!;
+  assert.ok(interactive && interactiveDead, ids.join(', '));
+  for (const command of ['serve', 'worker']) {
+    const env = envOf(containerDefinition(command));
+    assert.match(ref(env.INTERACTIVE_QUEUE), new RegExp(interactive));
+    assert.notEqual(ref(env.INTERACTIVE_QUEUE), ref(env.QUEUE));
+  }
+  const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+    (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((s) => ({ ...s, roles: ref(p.Properties.Roles) })),
+  );
+  const on = (queue: string, action: string) => statements.filter((s) => [s.Action].flat().includes(action) && ref(s.Resource).includes(queue)).map((s) => s.roles);
+  assert.equal(on(interactive, 'sqs:SendMessage').length, 1, 'only the webhook sends clicks');
+  assert.match(on(interactive, 'sqs:SendMessage')[0]!, /WebhookTask/);
+  assert.deepEqual(on(interactive, 'sqs:ReceiveMessage').map((roles) => /WorkerTask/.test(roles)), [true]);
+  assert.deepEqual(on(interactiveDead, 'sqs:SendMessage').map((roles) => /WorkerTask/.test(roles)), [true]);
 });
 
 test('API Gateway HTTPS endpoint → VPC link → internal load balancer', () => {
@@ -191,7 +217,7 @@ test('alarms: running < desired, task start failures, dead letters, 5xx rate; no
 
 test('outputs: webhook URL, queue, bucket, secret ARN', () => {
   const outputs = result.template.Outputs as Record<string, { Value: unknown }>;
-  for (const name of ['WebhookUrl', 'QueueUrl', 'DeadLetterQueueUrl', 'BucketName', 'SecretArn', 'ClusterName', 'WebhookServiceName', 'WorkerServiceName']) {
+  for (const name of ['WebhookUrl', 'QueueUrl', 'DeadLetterQueueUrl', 'InteractiveQueueUrl', 'InteractiveDeadLetterQueueUrl', 'BucketName', 'SecretArn', 'ClusterName', 'WebhookServiceName', 'WorkerServiceName']) {
     assert.ok(outputs[name], name);
   }
   assert.equal(outputs.SecretArn!.Value, SECRET_ARN);

@@ -204,7 +204,8 @@ test('alarm email: an SNS topic (TLS only) with the subscription, as every alarm
     PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
   });
   const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('Alarms'));
-  assert.equal(alarms.length, 5);
+  // Below desired (webhook, worker), task start failures, dead letters of each lane, 5xx.
+  assert.equal(alarms.length, 6);
   for (const [, alarm] of alarms) assert.equal(alarm.Properties.AlarmActions.length, 1);
 });
 

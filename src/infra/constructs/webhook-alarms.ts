@@ -21,6 +21,8 @@ export interface WebhookAlarmsProps {
   readonly cluster: ecs.ICluster;
   readonly services: readonly WatchedService[];
   readonly deadLetterQueue: sqs.IQueue;
+  /** The interactive lane's dead letters (canvas clicks), watched like the jobs' own. */
+  readonly interactiveDeadLetterQueue?: sqs.IQueue;
   readonly stage: apigw.Stage;
   /** Where alarms are mailed; default no notification (the alarms still show in CloudWatch). */
   readonly alarmEmail?: string;
@@ -71,6 +73,13 @@ export class WebhookAlarms extends Construct {
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       { description: 'jobs failed every delivery and wait in the dead-letter queue' },
     );
+    if (props.interactiveDeadLetterQueue !== undefined) {
+      this.add(
+        'InteractiveDeadLetters',
+        props.interactiveDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        { description: 'canvas clicks failed every delivery and wait in the interactive dead-letter queue' },
+      );
+    }
     this.add(
       'ServerErrorRate',
       props.stage.metricServerError({ period: Duration.minutes(1), statistic: 'Average' }),

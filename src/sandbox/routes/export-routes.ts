@@ -20,7 +20,7 @@ export const startExportRoute: Route = {
     // Benchling's contract for this call lists 400 as its only refusal, so an unknown id is one.
     if (!entry) throw unknownItem(id);
     const content = { entry, format, attachments: new Map(state.entries.attachments(id)), crafted: state.exports.craftedBody(id) };
-    return json(202, { taskId: state.exports.start(content, state.faults.takeExportFailure()) });
+    return json(202, { taskId: state.exports.start(content, state.faults.takeExportFailure(), id) });
   },
 };
 

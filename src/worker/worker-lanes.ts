@@ -1,0 +1,30 @@
+import type { JobBody } from '../queue/queue.ts';
+import type { WorkerLoop } from './worker-loop.ts';
+
+/**
+ * Slots the interactive lane keeps for itself: a click is answered in well under a second, so
+ * two slots serve many users clicking at once, and a click never waits for an export slot.
+ */
+export const INTERACTIVE_SLOTS = 2;
+
+/** The worker's loops, one per lane, started, watched and stopped as one. */
+export class WorkerLanes<Body extends JobBody = JobBody> {
+  constructor(private readonly loops: readonly WorkerLoop<Body>[]) {}
+
+  start(): void {
+    for (const loop of this.loops) loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.loops.map((loop) => loop.stop()));
+  }
+
+  get isRunning(): boolean {
+    return this.loops.every((loop) => loop.isRunning);
+  }
+
+  /** Healthy while every lane is: a stuck click slot is as much a failure as a stuck export. */
+  get isHealthy(): boolean {
+    return this.loops.every((loop) => loop.isHealthy);
+  }
+}
