@@ -44,10 +44,12 @@ export const CANVAS_PAGE_HTML = `<!doctype html>
 (() => {
   const main = document.getElementById('canvases');
   const status = document.getElementById('status');
-  // Canvas id -> its HTML when a button was clicked: "Updating…" until the app redraws it
-  // (or for at most 15 s, should the app redraw it exactly as it was).
+  // Canvas id -> how many writes of it the sandbox had accepted when a button was clicked:
+  // "Updating…" until the app writes it again (or for at most 15 s, should it never). Counting
+  // writes, not comparing looks, since the app may redraw it exactly as it was, and its
+  // "Updating…" and final views may both land between two polls.
   const pending = new Map();
-  const drawn = new Map();
+  const writes = new Map();
   const PENDING_MS = 15000;
   let shown = '';
 
@@ -56,9 +58,9 @@ export const CANVAS_PAGE_HTML = `<!doctype html>
   function render(view) {
     document.getElementById('app-url').textContent = view.appUrl;
     for (const canvas of view.canvases) {
-      drawn.set(canvas.id, canvas.html);
+      writes.set(canvas.id, canvas.writes);
       const click = pending.get(canvas.id);
-      if (click && (click.html !== canvas.html || Date.now() - click.at > PENDING_MS)) pending.delete(canvas.id);
+      if (click && (canvas.writes > click.writes || Date.now() - click.at > PENDING_MS)) pending.delete(canvas.id);
     }
     const key = JSON.stringify([view.canvases, [...pending.keys()]]);
     if (key === shown) return;
@@ -94,9 +96,10 @@ export const CANVAS_PAGE_HTML = `<!doctype html>
     if (!button || button.disabled) return;
     const canvas = button.dataset.canvas;
     const section = button.closest('.canvas');
-    pending.set(canvas, { html: drawn.get(canvas), at: Date.now() });
+    pending.set(canvas, { writes: writes.get(canvas), at: Date.now() });
     shown = '';
-    button.disabled = true;
+    // Benchling greys the whole canvas at the click, not just the button clicked.
+    for (const other of main.querySelectorAll('button[data-canvas="' + CSS.escape(canvas) + '"]')) other.disabled = true;
     section && section.classList.add('updating');
     status.textContent = 'Sending "' + button.textContent + '"…';
     try {

@@ -48,8 +48,15 @@ export async function deliver(tenant: SandboxTenant, request: SendRequest, optio
   return { type: plan.envelope.message.type, target, entry, canvasId: plan.canvasId, webhookId: sent.webhookId, status: sent.status, body: sent.body };
 }
 
-/** The app's canvases, each rendered, with the entry it sits in. */
+/**
+ * The app's canvases, each rendered, with the entry it sits in and how many writes of it were
+ * accepted: the page counts writes, not looks, since a redraw may look exactly as before.
+ */
 function canvasesView(tenant: SandboxTenant) {
+  const writes = new Map<string, number>();
+  for (const write of tenant.canvasWrites) {
+    if (write.canvasId !== undefined && write.status < 300) writes.set(write.canvasId, (writes.get(write.canvasId) ?? 0) + 1);
+  }
   return tenant.canvases
     .filter((canvas) => canvas.app.id === tenant.appId)
     .map((canvas) => {
@@ -58,6 +65,7 @@ function canvasesView(tenant: SandboxTenant) {
         id: canvas.id,
         entry: entry ? { id: entry.id, displayId: entry.displayId, name: entry.name } : null,
         enabled: canvas.enabled,
+        writes: writes.get(canvas.id) ?? 0,
         html: canvasHtml(canvas),
       };
     });
