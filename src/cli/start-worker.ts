@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.ts';
+import { jobSubject, type Job } from '../jobs/job.ts';
 import { DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../config/export-limits.ts';
 import type { CliIo } from './io.ts';
 import type { Runtime, RuntimeSettings } from './runtime.ts';
@@ -57,7 +57,12 @@ export async function startWorker(runtime: Runtime, io: CliIo, observe?: JobObse
     // An Update click's packaging goes to the entry lane, behind the entry's other jobs.
     handOver: (job) => runtime.queue.enqueue(job),
   });
-  const shared: Omit<WorkerLoopOptions<Job>, 'queue' | 'concurrency' | 'log'> = { handle: observed(handle, observe), redactor: runtime.context.redactor, jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000 };
+  const shared: Omit<WorkerLoopOptions<Job>, 'queue' | 'concurrency' | 'log'> = {
+    handle: observed(handle, observe),
+    redactor: runtime.context.redactor,
+    jobDeadlineMs: (settings.jobDeadline ?? 900) * 1000,
+    describe: jobSubject,
+  };
   const loops = [new WorkerLoop({ ...shared, queue: jobQueue(runtime.queue, log), log, concurrency: settings.workerConcurrency })];
   if (runtime.interactiveQueue !== runtime.queue) {
     const laneLog = log.child({ lane: 'interactive' });

@@ -55,3 +55,8 @@ export function parseJob(body: unknown): { ok: true; body: Job } | { ok: false; 
   if (parsed.success) return { ok: true, body: parsed.data };
   return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') };
 }
+
+/** What a job is about, for reports that name it (a hung job in the health check): its kind and the entry it is for. */
+export function jobSubject(job: Job): { kind: JobKind; entry: string | undefined } {
+  return { kind: job.kind, entry: job.kind === 'entry' ? job.entryId : job.resourceId };
+}

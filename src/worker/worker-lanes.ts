@@ -1,3 +1,4 @@
+import type { HungJob } from '../config/worker-health-check.ts';
 import type { JobBody } from '../queue/queue.ts';
 import type { WorkerLoop } from './worker-loop.ts';
 
@@ -26,5 +27,10 @@ export class WorkerLanes<Body extends JobBody = JobBody> {
   /** Healthy while every lane is: a stuck click slot is as much a failure as a stuck export. */
   get isHealthy(): boolean {
     return this.loops.every((loop) => loop.isHealthy);
+  }
+
+  /** Every lane's jobs abandoned at their deadline with their call still pending. */
+  get hungJobs(): HungJob[] {
+    return this.loops.flatMap((loop) => loop.hungJobs);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { HungJob } from '../config/worker-health-check.ts';
 import { Refusal } from '../errors/refusal.ts';
 import type { JobBody, Lease, Queue } from '../queue/queue.ts';
 
@@ -35,7 +36,12 @@ export interface WorkerLoopOptions<Body extends JobBody = JobBody> {
    * Default 15 minutes.
    */
   jobDeadlineMs?: number;
+  /** What a job is, for the health check's report of a hung one: its kind and entry. */
+  describe?: (body: Body) => { kind?: string | undefined; entry?: string | undefined };
 }
+
+/** The worker stopped while the handler ran: the job goes back to the queue, neither done nor failed. */
+const STOPPED = Symbol('stopped');
 
 /** Long enough for a slow export of a large entry; a job past it is taken to be stuck. */
 export const DEFAULT_JOB_DEADLINE_MS = 15 * 60_000;
@@ -51,6 +57,10 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
   private readonly loops: Promise<void>[] = [];
   /** When each job now in a slot started: the health check's measure of progress. */
   private readonly started = new Map<string, number>();
+  /** Handlers abandoned at their deadline whose call has not returned yet. */
+  private readonly abandoned = new Set<HungJob>();
+  /** One per handler running: stop() calls them all, and each handler's job is given back. */
+  private readonly onStop = new Set<() => void>();
 
   constructor(private readonly options: WorkerLoopOptions<Body>) {}
 
@@ -64,6 +74,14 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
     return this.running && [...this.started.values()].every((at) => Date.now() - at < limit);
   }
 
+  /**
+   * Jobs abandoned at their deadline whose call is still pending: their retry runs elsewhere,
+   * but the call holds what it holds until it returns, so the health check fails meanwhile.
+   */
+  get hungJobs(): HungJob[] {
+    return [...this.abandoned].map((job) => ({ ...job }));
+  }
+
   private get deadlineMs(): number {
     return this.options.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
   }
@@ -74,8 +92,16 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
     for (let i = 0; i < (this.options.concurrency ?? 2); i++) this.loops.push(this.loop());
   }
 
+  /**
+   * Gives back at once every job a handler is still running (neither done nor failed: it does
+   * not count towards the job's failures), so another worker takes it now rather than when
+   * the lease would have lapsed, then waits for the receives in flight. A handler given back
+   * is not waited for: like one abandoned at its deadline, it may finish its writes beside the
+   * next delivery, which is why its result is discarded.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    for (const giveBack of this.onStop) giveBack();
     await Promise.all(this.loops.splice(0));
   }
 
@@ -93,19 +119,25 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      for (const lease of leases) await this.run(lease);
+      // A receive that was already waiting when stop() was called may still bring a job.
+      for (const lease of leases) await (this.running ? this.run(lease) : this.giveBack(lease, this.logFor(lease)));
     }
   }
 
+  private logFor(lease: Lease<Body>): Logger {
+    return this.options.log.child({ job: lease.jobId, group: lease.groupId, receive: lease.receiveCount });
+  }
+
   private async run(lease: Lease<Body>): Promise<void> {
-    const log = this.options.log.child({ job: lease.jobId, group: lease.groupId, receive: lease.receiveCount });
+    const log = this.logFor(lease);
     let failure: unknown;
-    let deferral: Deferral | void = undefined;
+    let deferral: Deferral | void | typeof STOPPED = undefined;
     try {
       deferral = await this.handleWithinDeadline(lease, log);
     } catch (error) {
       failure = error;
     }
+    if (deferral === STOPPED) return this.giveBack(lease, log);
     if (deferral) {
       const reason = this.scrub(deferral.reason);
       log.info({ reason, retryInMs: deferral.retryInMs }, 'job deferred');
@@ -138,8 +170,9 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
    * delivery whose lease lapsed, it may still finish its writes beside the retry. A deadline far
    * longer than any real job keeps that to calls that truly hang.
    */
-  private async handleWithinDeadline(lease: Lease<Body>, log: Logger): Promise<Deferral | void> {
-    this.started.set(lease.jobId, Date.now());
+  private async handleWithinDeadline(lease: Lease<Body>, log: Logger): Promise<Deferral | void | typeof STOPPED> {
+    const startedAt = Date.now();
+    this.started.set(lease.jobId, startedAt);
     const renew = setInterval(() => {
       lease.extend().catch((err: unknown) => log.warn({ err }, 'could not extend the lease; the job may be delivered again'));
     }, Math.max(50, lease.leaseMs / 2));
@@ -147,13 +180,47 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
     const overdue = new Promise<never>((_, reject) => {
       deadline = setTimeout(() => reject(new JobDeadlineError(this.deadlineMs)), this.deadlineMs);
     });
+    // Per handler rather than one promise shared by all: a race leaves its callbacks on every
+    // promise it was given, and a shared one that never settles would collect one per job.
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<typeof STOPPED>((resolve) => (stop = () => resolve(STOPPED)));
+    this.onStop.add(stop);
+    // Async, so that a handler that throws before its first await fails like any other.
+    const call = (async () => this.options.handle(lease.body, lease))();
     try {
-      return await Promise.race([this.options.handle(lease.body, lease), overdue]);
+      return await Promise.race([call, overdue, stopped]);
+    } catch (error) {
+      if (error instanceof JobDeadlineError) this.watchAbandoned(lease, call, startedAt, log);
+      throw error;
     } finally {
       clearInterval(renew);
       clearTimeout(deadline);
+      this.onStop.delete(stop);
       this.started.delete(lease.jobId);
     }
+  }
+
+  /**
+   * Keeps an abandoned handler on the health check's list until its call returns. Which way
+   * it ends does not matter any more: the job was already failed and handed back.
+   */
+  private watchAbandoned(lease: Lease<Body>, call: Promise<unknown>, since: number, log: Logger): void {
+    const hung: HungJob = { jobId: lease.jobId, ...this.options.describe?.(lease.body), since };
+    this.abandoned.add(hung);
+    log.error({ hungForMs: Date.now() - since }, 'job abandoned at its deadline (JOB_DEADLINE) with its call still pending: the worker health check fails until the call returns');
+    const returned = () => {
+      this.abandoned.delete(hung);
+      log.warn({ hungForMs: Date.now() - since }, 'the call of a job abandoned at its deadline has returned; its result is discarded');
+    };
+    call.then(returned, returned);
+  }
+
+  /** Back to the queue at once, as a delivery that neither finished nor failed: the next worker to ask gets it. */
+  private async giveBack(lease: Lease<Body>, log: Logger): Promise<void> {
+    await lease.defer('the worker stopped before the job finished; handed back at once', 0).then(
+      () => log.info('worker stopping: job handed back to run again at once'),
+      (err: unknown) => log.warn({ err }, 'worker stopping: could not hand the job back; it runs again once its lease lapses'),
+    );
   }
 
   /** Hands the job back after a delay that doubles with each failure; the queue dead-letters it on the last. */
