@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HEARTBEAT_CHECK_SCRIPT, HEARTBEAT_FILE_NAME, HEARTBEAT_STALE_MS } from '../../src/config/worker-health-check.ts';
+import { HEARTBEAT_CHECK_SCRIPT, HEARTBEAT_FILE_NAME, HEARTBEAT_STALE_MS, type HungJob } from '../../src/config/worker-health-check.ts';
 import { startHeartbeat } from '../../src/worker/heartbeat.ts';
 
 const made: string[] = [];
@@ -47,4 +47,27 @@ test('beats keep the file fresh while the worker runs, and stop when it does not
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok(Math.abs((await stat(heartbeat.path)).mtimeMs - old.getTime()) < 1, 'a stopped worker loop gets no beats');
   await heartbeat.stop();
+});
+
+/** The check's output as well: the line ECS keeps with a failed health check. */
+function checkOutput(dir: string): string {
+  return spawnSync(process.execPath, ['-e', HEARTBEAT_CHECK_SCRIPT], { env: { PATH: process.env.PATH, TMPDIR: dir }, encoding: 'utf8' }).stdout.trim();
+}
+
+test('the check fails while the beats name a hung job, says which and for how long, and passes once they do not', async () => {
+  const dir = await tempDir();
+  let hung: HungJob[] = [{ jobId: 'job-1', kind: 'canvas', entry: 'etr_1', since: Date.now() - 95_000 }];
+  const heartbeat = await startHeartbeat({ path: join(dir, HEARTBEAT_FILE_NAME), everyMs: 20, alive: () => true, hung: () => hung });
+  assert.equal(check(dir), 1);
+  assert.equal(checkOutput(dir), 'worker unhealthy: job job-1 (kind canvas, entry etr_1) hung for 95 s: abandoned at JOB_DEADLINE, its call still pending');
+  hung = [];
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(check(dir), 0, 'the call returned');
+  const old = new Date(Date.now() - HEARTBEAT_STALE_MS - 5000);
+  await heartbeat.stop();
+  // A file from a worker that wrote only a timestamp still counts by its age.
+  await writeFile(join(dir, HEARTBEAT_FILE_NAME), String(Date.now()));
+  assert.equal(check(dir), 0);
+  await utimes(join(dir, HEARTBEAT_FILE_NAME), old, old);
+  assert.match(checkOutput(dir), /^worker unhealthy: no heartbeat for 3\d s$/);
 });
