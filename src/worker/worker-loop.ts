@@ -61,6 +61,8 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
   private readonly abandoned = new Set<HungJob>();
   /** One per handler running: stop() calls them all, and each handler's job is given back. */
   private readonly onStop = new Set<() => void>();
+  /** The receives now waiting for a job. */
+  private readonly receiving = new Set<Promise<unknown>>();
 
   constructor(private readonly options: WorkerLoopOptions<Body>) {}
 
@@ -95,12 +97,15 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
   /**
    * Gives back at once every job a handler is still running (neither done nor failed: it does
    * not count towards the job's failures), so another worker takes it now rather than when
-   * the lease would have lapsed, then waits for the receives in flight. A handler given back
-   * is not waited for: like one abandoned at its deadline, it may finish its writes beside the
+   * the lease would have lapsed. The receives in flight end first (within receiveWaitMs):
+   * given back while this worker's other slots were still asking, a job would only come back
+   * to one of them and be given back again, one more delivery spent. A handler given back is
+   * not waited for: like one abandoned at its deadline, it may finish its writes beside the
    * next delivery, which is why its result is discarded.
    */
   async stop(): Promise<void> {
     this.running = false;
+    await Promise.allSettled([...this.receiving]);
     for (const giveBack of this.onStop) giveBack();
     await Promise.all(this.loops.splice(0));
   }
@@ -113,7 +118,9 @@ export class WorkerLoop<Body extends JobBody = JobBody> {
         // but still waiting behind the running one would each lose a receive to a crash (and be
         // dead-lettered after a few restarts without ever having run), and would sit held while
         // another loop is idle.
-        leases = await this.options.queue.receive({ max: 1, waitMs: this.options.receiveWaitMs ?? 1000 });
+        const receive = this.options.queue.receive({ max: 1, waitMs: this.options.receiveWaitMs ?? 1000 });
+        this.receiving.add(receive);
+        leases = await receive.finally(() => this.receiving.delete(receive));
       } catch (error) {
         this.options.log.error({ err: error }, 'cannot receive jobs; retrying in 1 s');
         await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -52,7 +52,8 @@ for (const [name, open] of QUEUES) {
       log: capturedLog(logA),
       receiveWaitMs: 50,
       retryBaseMs: 0,
-      concurrency: 1,
+      // A second slot, idle and asking for jobs when the stop comes, must not take the job back.
+      concurrency: 2,
       handle: async (_body, lease) => {
         seenByA.push({ receive: lease.receiveCount, failures: lease.failures });
         // One real failure first, so that "unchanged" is a count above zero that a stop must not raise.
