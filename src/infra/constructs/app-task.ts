@@ -25,7 +25,7 @@ const HEALTH_CHECK: ecs.HealthCheck = {
   startPeriod: Duration.seconds(60),
 };
 
-/** The worker serves no HTTP: its check is the age of the file it keeps touching (src/worker/heartbeat.ts). */
+/** The worker serves no HTTP: its check reads the file it keeps touching (src/worker/heartbeat.ts): its age, and any hung job it names. */
 const WORKER_HEALTH_CHECK: ecs.HealthCheck = { ...HEALTH_CHECK, command: ['CMD', 'node', '-e', HEARTBEAT_CHECK_SCRIPT] };
 
 /** The read-only root filesystem leaves /tmp (tsx's compile cache, temp files) as the one writable place. */
