@@ -1,5 +1,7 @@
-import type { JobBody } from '../queue/queue.ts';
 import type { WorkerLoop } from './worker-loop.ts';
+
+/** One lane's loop, whatever the bodies it takes (jobs of the service, or events of another system). */
+export type WorkerLane = Pick<WorkerLoop, 'start' | 'stop' | 'isRunning' | 'isHealthy'>;
 
 /**
  * Slots the interactive lane keeps for itself: a click is answered in well under a second, so
@@ -8,8 +10,8 @@ import type { WorkerLoop } from './worker-loop.ts';
 export const INTERACTIVE_SLOTS = 2;
 
 /** The worker's loops, one per lane, started, watched and stopped as one. */
-export class WorkerLanes<Body extends JobBody = JobBody> {
-  constructor(private readonly loops: readonly WorkerLoop<Body>[]) {}
+export class WorkerLanes {
+  constructor(private readonly loops: readonly WorkerLane[]) {}
 
   start(): void {
     for (const loop of this.loops) loop.start();
