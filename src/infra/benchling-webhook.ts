@@ -196,6 +196,7 @@ export class BenchlingWebhook extends Construct {
       ],
       deadLetterQueue: this.jobs.deadLetterQueue,
       interactiveDeadLetterQueue: this.interactiveJobs.deadLetterQueue,
+      packageEventDeadLetterQueue: this.packageEvents?.deadLetterQueue,
       stage: this.api.api.deploymentStage,
       alarmEmail: props.alarmEmail,
     });

@@ -149,6 +149,9 @@ test("package-revision events: with PACKAGER, an encrypted queue with its own de
   assert.ok(on('worker', eventsId, 'sqs:ReceiveMessage') && on('worker', eventsId, 'sqs:DeleteMessage'));
   assert.ok(on('worker', dlqId, 'sqs:SendMessage'), 'the worker dead-letters a malformed event with its reason');
   assert.ok(!on('serve', eventsId, 'sqs:ReceiveMessage'));
+  const alarms = JSON.stringify(t.findResources('AWS::CloudWatch::Alarm'));
+  assert.ok(alarms.includes(dlqId), 'the dead letters are watched by an alarm');
+  assert.ok(JSON.stringify(custom.template.Outputs ?? {}).includes('PackageEventQueueUrl'));
   assert.equal(quilt(registry).length, 0);
   assert.equal(workerEnv(registry).PACKAGE_EVENT_QUEUE, undefined, 'direct packaging draws the committed revision itself');
 });
@@ -233,8 +236,8 @@ test('alarm email: an SNS topic (TLS only) with the subscription, as every alarm
     PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
   });
   const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('Alarms'));
-  // Below desired (webhook, worker), task start failures, dead letters of each lane, 5xx.
-  assert.equal(alarms.length, 6);
+  // Below desired (webhook, worker), task start failures, dead letters of each lane and of the package events (PACKAGER is set), 5xx.
+  assert.equal(alarms.length, 7);
   for (const [, alarm] of alarms) assert.equal(alarm.Properties.AlarmActions.length, 1);
 });
 
