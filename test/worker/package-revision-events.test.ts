@@ -179,3 +179,20 @@ test('a body that is not a package-revision event is dead-lettered at once with 
   assert.match(dead.Body!, /"bucket":"b"/);
   t.diagnostic(`dead-lettered: ${JSON.stringify(dead.MessageAttributes ?? {}).slice(0, 200)}`);
 });
+
+// Last: the client's retry warnings it causes are lines the log reader here refuses (they name
+// `component` twice), so this test reads the sandbox's request log, never the worker's.
+test('a canvas write Benchling keeps refusing with 429 fails the event, and the queue delivers it again until the canvas shows the revision', async (t) => {
+  assert.ok(canvasId, 'needs the canvas of the first test');
+  // The engine commits again (another file under the prefix); Benchling answers each of the client's tries at the PATCH with 429.
+  await store.putObject(`${name}/notes.txt`, 'second run\n');
+  const second = await engineCommits(name, 'Benchling v2.entry.updated');
+  assert.notEqual(second, committed);
+  const route = `PATCH /api/v2/app-canvases/${canvasId}` as const;
+  sandbox.failNext(route, { status: 429, times: 5, headers: { 'Retry-After': '0' } });
+  const before = patchesOf(canvasId).length;
+  await sendEvent(revisionEvent({ bucket, handle: name, topHash: second }));
+  const redrawn = await until('the canvas redrawn on a later delivery', () => patchesOf(canvasId).slice(before).find((w) => topHashShown(w) === second), 40_000);
+  assert.equal(sandbox.count(route, 429), 5, 'the first delivery spent every try of the client, then failed');
+  t.diagnostic(`5 PATCHes answered 429 (one delivery's tries), then a later delivery drew ${topHashShown(redrawn)}`);
+});
