@@ -171,6 +171,26 @@ test('a stale event (its topHash is not latest) and an event of another bucket d
   t.diagnostic(`stale and foreign events settled; PATCHes of ${canvasId} still ${before}`);
 });
 
+test('events of a package outside PACKAGE_PREFIX, or of one under it that no entry of this app made, draw nothing', async (t) => {
+  const writes = sandbox.canvasWrites.length;
+  // A package a notebook pushed under the prefix: its metadata names no entry.
+  const body = Buffer.from('x,y\n1,2\n');
+  const manifest: Manifest = {
+    meta: packageMeta({ userMeta: { experiment_id: 'EXP1' }, message: 'pushed by a notebook' }),
+    entries: [{ logicalKey: 'run.csv', physicalKey: `s3://${bucket}/notebook/run.csv`, size: body.length, hash: { type: SHA2_256_CHUNKED, value: chunkedSha256(body) }, meta: entryMeta() }],
+  };
+  const notebook = (await publishPackage(store, { name: 'benchling/notebook-run', manifest })).topHash;
+  const unowned = await sendEvent(revisionEvent({ bucket, handle: 'benchling/notebook-run', topHash: notebook }));
+  await settled(unowned);
+  // Named after our package, but outside the prefix: not ours, whatever it holds.
+  const outside = await sendEvent(revisionEvent({ bucket, handle: `elsewhere/${name.split('/')[1]}` }));
+  await settled(outside);
+  assert.equal(sandbox.canvasWrites.length, writes);
+  const skipped = running.logs.filter((line) => line.lane === 'package-events' && /not an entry of this app/.test(String(line.msg)));
+  assert.equal(skipped.length, 1);
+  t.diagnostic(`both settled; canvas writes still ${writes}`);
+});
+
 test('a body that is not a package-revision event is dead-lettered at once with the reason, not retried', async (t) => {
   const messageId = await sendEvent('{"detail-type":"package-revision","source":"com.quiltdata","detail":{"bucket":"b"}}');
   const refused = await until('the refusal', () => running.logs.find((line) => line.lane === 'package-events' && line.message === messageId));
