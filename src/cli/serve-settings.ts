@@ -9,6 +9,7 @@ export const SERVE_SETTINGS = [
   'queue',
   'interactiveQueue',
   'packager',
+  'packageEventQueue',
   'quiltCatalog',
   'logLevel',
   'benchlingApiUrl',

@@ -54,6 +54,12 @@ export const SETTINGS = {
    */
   interactiveQueue: setting({ env: 'INTERACTIVE_QUEUE', schema: text }),
   packager: setting({ env: 'PACKAGER', schema: text, default: 'direct' }),
+  /**
+   * The SQS queue an EventBridge rule fills with Quilt's package-revision events: with PACKAGER
+   * set to an engine, the worker redraws an entry's canvases once the engine has committed.
+   * Unset: the canvas shows the revision that was latest when the files were handed over.
+   */
+  packageEventQueue: setting({ env: 'PACKAGE_EVENT_QUEUE', schema: text }),
   quiltCatalog: setting({ env: 'QUILT_CATALOG', schema: text }),
   port: setting({ env: 'PORT', schema: port, default: 8080 }),
   logLevel: setting({ env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info' }),

@@ -17,6 +17,11 @@ export class BenchlingWebhookStack extends Stack {
     output('DeadLetterQueueUrl', this.webhook.jobs.deadLetterQueue.queueUrl, 'jobs that failed every delivery');
     output('InteractiveQueueUrl', this.webhook.interactiveJobs.queue.queueUrl, 'SQS FIFO queue of canvas navigation clicks');
     output('InteractiveDeadLetterQueueUrl', this.webhook.interactiveJobs.deadLetterQueue.queueUrl, 'canvas clicks that failed every delivery');
+    const events = this.webhook.packageEvents;
+    if (events !== undefined) {
+      output('PackageEventQueueUrl', events.queue.queueUrl, "SQS queue of Quilt's package-revision events (PACKAGE_EVENT_QUEUE)");
+      output('PackageEventDeadLetterQueueUrl', events.deadLetterQueue.queueUrl, 'package-revision events the worker could not use');
+    }
     output('BucketName', this.webhook.packages.bucket.bucketName, 'Quilt registry bucket the packages go to');
     output('SecretArn', this.webhook.secret.secretArn, 'the Benchling secret the tasks read (its ARN only)');
     output('ClusterName', this.webhook.cluster.clusterName, 'ECS cluster');

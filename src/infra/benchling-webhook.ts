@@ -14,6 +14,7 @@ import { AppTask, CONTAINER_PORT } from './constructs/app-task.ts';
 import { JobQueue } from './constructs/job-queue.ts';
 import { WebhookNetwork, type ExistingVpc } from './constructs/network.ts';
 import { PackageBucket } from './constructs/package-bucket.ts';
+import { PackageEvents } from './constructs/package-events.ts';
 import { WebhookAlarms } from './constructs/webhook-alarms.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { WebhookService } from './constructs/webhook-service.ts';
@@ -125,6 +126,8 @@ export class BenchlingWebhook extends Construct {
   /** Canvas navigation clicks (INTERACTIVE_QUEUE): answered by worker slots exports never take. */
   readonly interactiveJobs: JobQueue;
   readonly packages: PackageBucket;
+  /** Quilt's package-revision events (PACKAGE_EVENT_QUEUE); only with a packaging engine (PACKAGER). */
+  readonly packageEvents: PackageEvents | undefined;
   readonly secret: secretsmanager.ISecret;
   readonly webhookTask: AppTask;
   readonly workerTask: AppTask;
@@ -147,6 +150,8 @@ export class BenchlingWebhook extends Construct {
     // only: the worker's long polls on it cost well under a dollar a month at idle.
     this.interactiveJobs = new JobQueue(this, 'InteractiveJobs');
     this.packages = new PackageBucket(this, 'Packages', { existingBucketName: props.existingBucketName });
+    // Only an engine commits after the worker has drawn the canvas; direct packaging needs no events.
+    this.packageEvents = usesEngine(props.settings) ? new PackageEvents(this, 'PackageEvents', { bucketName: this.packages.bucket.bucketName }) : undefined;
 
     const tenantLimit = props.tenantRateLimit ?? BENCHLING_TENANT_LIMIT;
     const workerMax = props.worker?.maxTasks ?? 3;
@@ -191,6 +196,7 @@ export class BenchlingWebhook extends Construct {
       ],
       deadLetterQueue: this.jobs.deadLetterQueue,
       interactiveDeadLetterQueue: this.interactiveJobs.deadLetterQueue,
+      packageEventDeadLetterQueue: this.packageEvents?.deadLetterQueue,
       stage: this.api.api.deploymentStage,
       alarmEmail: props.alarmEmail,
     });
@@ -225,6 +231,7 @@ export class BenchlingWebhook extends Construct {
       environment: {
         [SETTINGS.workerConcurrency.env]: String(workerConcurrencyForCpu(workerCpu)),
         ...environment,
+        ...(this.packageEvents === undefined ? {} : { [SETTINGS.packageEventQueue.env]: this.packageEvents.queue.queueUrl }),
         [RATE_LIMIT_ENV]: formatRate(this.workerRateBudget),
       },
       cpu: workerCpu,
@@ -248,7 +255,8 @@ export class BenchlingWebhook extends Construct {
   /**
    * The webhook only queues (on both lanes); the worker consumes both, may queue follow-up jobs, moves a job that
    * keeps failing to the dead-letter queue, writes packages (removing what a failed job wrote
-   * under the package prefix), and sends to the packaging engine when PACKAGER names one.
+   * under the package prefix), and sends to the packaging engine when PACKAGER names one; it
+   * then also consumes Quilt's package-revision events and dead-letters those it cannot use.
    */
   private grantAccess(settings: AppSettings = {}): void {
     const packager = settings.packager;
@@ -260,7 +268,11 @@ export class BenchlingWebhook extends Construct {
     this.interactiveJobs.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
     this.interactiveJobs.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
     this.packages.grantPackageWrites(this.workerTask.taskDefinition.taskRole, settings.packagePrefix ?? (SETTINGS.packagePrefix.default as string));
-    if (packager !== undefined && packager !== 'direct') {
+    if (this.packageEvents !== undefined) {
+      this.packageEvents.queue.grantConsumeMessages(this.workerTask.taskDefinition.taskRole);
+      this.packageEvents.deadLetterQueue.grantSendMessages(this.workerTask.taskDefinition.taskRole);
+    }
+    if (packager !== undefined && usesEngine(settings)) {
       const engine = parseSqsQueueUrl(packager, SETTINGS.packager.env);
       const arn = Stack.of(this).formatArn({ service: 'sqs', region: engine.region, account: engine.account, resource: engine.name });
       sqs.Queue.fromQueueAttributes(this, 'PackagingEngineQueue', { queueArn: arn, queueUrl: packager }).grantSendMessages(this.workerTask.taskDefinition.taskRole);
@@ -286,6 +298,11 @@ function importSecret(scope: Construct, arn: string): secretsmanager.ISecret {
     );
   }
   return secretsmanager.Secret.fromSecretCompleteArn(scope, 'BenchlingSecret', parsed.arn);
+}
+
+/** PACKAGER names a packaging engine's queue rather than `direct`. */
+function usesEngine(settings: AppSettings = {}): boolean {
+  return settings.packager !== undefined && settings.packager !== 'direct';
 }
 
 function settingsEnv(settings: AppSettings = {}): Record<string, string> {

@@ -52,3 +52,16 @@ export async function openInteractiveQueue(setting: string | undefined, main: { 
   if (!/^https?:\/\/\S+\.fifo$/.test(setting)) throw new UsageError('INTERACTIVE_QUEUE_INVALID', 'INTERACTIVE_QUEUE must be `embedded` or the URL of an SQS FIFO queue (ending in .fifo)');
   return openQueue(setting, options);
 }
+
+/**
+ * PACKAGE_EVENT_QUEUE: the queue an EventBridge rule fills with Quilt's package-revision
+ * events (docs/configuration.md). A standard queue, written by EventBridge rather than by the
+ * service: the worker only receives and settles its messages, which SqsQueue does on a
+ * standard queue as on a FIFO one (every message in one group, one at a time per loop).
+ */
+export async function openPackageEventQueue(url: string, options: Pick<OpenQueueOptions, 'region' | 'sqsEndpoint' | 'maxFailures'>): Promise<Queue> {
+  if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError('PACKAGE_EVENT_QUEUE_INVALID', 'PACKAGE_EVENT_QUEUE must be the URL of the SQS queue that receives Quilt\'s package-revision events');
+  const [{ SQSClient }, { SqsQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.ts')]);
+  const client = new SQSClient({ region: options.region, useQueueUrlAsEndpoint: options.sqsEndpoint === undefined });
+  return new SqsQueue({ client, queueUrl: url, maxFailures: options.maxFailures });
+}

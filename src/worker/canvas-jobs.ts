@@ -14,6 +14,7 @@ import { metadataView } from '../canvas/metadata-view.ts';
 import { decodeEarlierButtonId, takeOverEarlierButton, type EarlierButton } from '../canvas/earlier-button-id.ts';
 import { canvasStateOf, routeButton, viewForButton, type ButtonRoute, type CanvasSnapshot } from '../canvas/router.ts';
 import { encodeCanvasState, parseCanvasState } from '../canvas/state.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { Refusal } from '../errors/refusal.ts';
 import type { Logger } from '../log/logger.ts';
 import { isJsonObject } from '../quilt/json-value.ts';
@@ -115,14 +116,39 @@ export class CanvasJobs {
     }
   }
 
-  /** Shows a view on each recorded canvas that Benchling's own record still binds to this entry and app. */
-  private async showOnRecorded(entryId: string, recorded: RecordedCanvas[], view: CanvasView): Promise<void> {
+  /**
+   * After Quilt's packaging engine committed a revision of the entry's package (integrated
+   * mode): redraws the entry's recorded canvases from the registry's latest revision, as
+   * redraw() does after an entry job. Unlike redraw(), it throws when the registry cannot be
+   * read or a canvas could not be read or written for a reason that may pass (rate limit,
+   * Benchling unavailable), so the event that asked for it is retried; the canvases already
+   * drawn are simply drawn again then.
+   */
+  async refresh(entryId: string, packaged: Pick<PackagedEntry, 'name' | 'displayId'>): Promise<void> {
+    const recorded = await this.options.canvases.of(entryId);
+    if (recorded.length === 0) return;
+    const missed = await this.showOnRecorded(entryId, recorded, await this.mainViewFor(entryId, packaged));
+    if (missed.length > 0) {
+      throw new AppError('canvas_redraw_failed', `canvases ${missed.join(', ')} of entry ${entryId} could not be redrawn for now (Benchling busy or unavailable); the event is retried`);
+    }
+  }
+
+  /**
+   * Shows a view on each recorded canvas that Benchling's own record still binds to this
+   * entry and app; the canvases missed for a reason that may pass (the others are final).
+   */
+  private async showOnRecorded(entryId: string, recorded: RecordedCanvas[], view: CanvasView): Promise<string[]> {
+    const missed: string[] = [];
     for (const { canvasId, appId } of recorded) {
       const binding = await this.rebind(entryId, canvasId, appId);
-      if (binding === undefined) continue;
+      if (binding === 'retry') missed.push(canvasId);
+      if (binding === undefined || binding === 'retry') continue;
       if (appId !== binding.appId) await this.options.canvases.add(binding);
-      if ((await this.show(binding, view)) === 'gone') await this.options.canvases.remove(entryId, canvasId);
+      const shown = await this.show(binding, view);
+      if (shown === 'gone') await this.options.canvases.remove(entryId, canvasId);
+      if (shown === 'retry') missed.push(canvasId);
     }
+    return missed;
   }
 
   /** The main view of an entry as the registry has it now; throws only on registry errors. */
@@ -320,17 +346,20 @@ export class CanvasJobs {
 
   /**
    * A recorded pair, checked again against Benchling's record before a redraw. Never throws:
-   * a read that fails leaves the pair for the next edit.
+   * a read that fails leaves the pair for the next edit, and is `retry` when it may pass.
    */
-  private async rebind(entryId: string, canvasId: string, recordedAppId: string | undefined): Promise<CanvasBinding | undefined> {
+  private async rebind(entryId: string, canvasId: string, recordedAppId: string | undefined): Promise<CanvasBinding | undefined | 'retry'> {
     let record: BenchlingCanvas;
     try {
       record = await this.options.client().getCanvas(canvasId);
     } catch (err) {
       const gone = err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND;
-      if (gone) await this.options.canvases.remove(entryId, canvasId);
-      else this.options.log.warn({ err, entryId, canvasId }, 'could not read the canvas to redraw it');
-      return undefined;
+      if (gone) {
+        await this.options.canvases.remove(entryId, canvasId);
+        return undefined;
+      }
+      this.options.log.warn({ err, entryId, canvasId }, 'could not read the canvas to redraw it');
+      return mayPass(err) ? 'retry' : undefined;
     }
     const verdict = bindingOf(record, recordedAppId ?? this.appIdFor());
     const elsewhere = verdict.ok && verdict.binding.entryId !== entryId;
@@ -384,16 +413,23 @@ export class CanvasJobs {
 
   /**
    * Never throws: a canvas that cannot be written is logged, and 'gone' when Benchling has no
-   * such canvas. Only a binding (this app's canvas, as its record showed) is ever written.
+   * such canvas, 'retry' when the failure may pass. Only a binding (this app's canvas, as its
+   * record showed) is ever written.
    */
-  private async show(canvas: CanvasBinding, view: CanvasView): Promise<'shown' | 'failed' | 'gone'> {
+  private async show(canvas: CanvasBinding, view: CanvasView): Promise<'shown' | 'failed' | 'retry' | 'gone'> {
     const { canvasId } = canvas;
     try {
       await this.options.client().updateCanvas(canvasId, { blocks: view.blocks, data: view.data, enabled: true });
       return 'shown';
     } catch (err) {
       this.options.log.warn({ err, canvasId }, 'could not update the canvas');
-      return err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND ? 'gone' : 'failed';
+      if (err instanceof BenchlingError && err.code === BenchlingErrorCode.NOT_FOUND) return 'gone';
+      return mayPass(err) ? 'retry' : 'failed';
     }
   }
+}
+
+/** Benchling says whether its failures may pass (429, 5xx, timeouts); anything else unexpected is given the benefit of a retry. */
+function mayPass(err: unknown): boolean {
+  return err instanceof BenchlingError ? err.transient : true;
 }

@@ -22,6 +22,7 @@ import { EntryJobs } from './entry-jobs.ts';
 import type { EntrySettle } from './entry-settle.ts';
 import { packageEntry, packageFetchedEntry, type PackagedEntry, type PackagingEngine } from './package-entry.ts';
 import { dispatchJobs } from './job-dispatch.ts';
+import { PackageRevisions } from './package-revisions.ts';
 import type { JobHandler } from './worker-loop.ts';
 
 export interface PackagingHandlerOptions {
@@ -74,6 +75,21 @@ async function engineFor(options: PackagingHandlerOptions): Promise<PackagingEng
  * canvas around it (see canvas-jobs.ts).
  */
 export async function createPackagingHandler(options: PackagingHandlerOptions): Promise<JobHandler<Job>> {
+  return (await createPackagingWorker(options)).jobs;
+}
+
+export interface PackagingWorker {
+  jobs: JobHandler<Job>;
+  /**
+   * Quilt's package-revision events (PACKAGE_EVENT_QUEUE): they redraw the canvases once the
+   * packaging engine has committed. Undefined for a registry that is not on S3, where no engine
+   * commits and no such event can name it.
+   */
+  revisions: PackageRevisions | undefined;
+}
+
+/** The job handler, and the package-revision handler that shares its Benchling client and canvas registry. */
+export async function createPackagingWorker(options: PackagingHandlerOptions): Promise<PackagingWorker> {
   let client: BenchlingClient | undefined;
   let clickClient: BenchlingClient | undefined;
   // A rotated secret (new client secret, tenant) gets a new client; the rate budget stays shared.
@@ -120,7 +136,7 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
     settle: options.entrySettle,
     log: options.log,
   });
-  return dispatchJobs({
+  const jobs = dispatchJobs({
     async entry(job, lease) {
       const { entryId } = job;
       const outcome = await entries.handle({ entryId, receivedAt: job.receivedAt, receiveCount: lease.receiveCount, maxReceives: lease.maxReceives }).catch(async (error: unknown) => {
@@ -139,6 +155,16 @@ export async function createPackagingHandler(options: PackagingHandlerOptions): 
       if (result !== undefined) await options.onPackaged?.(result, job);
     },
   });
+  const revisions = options.registry.startsWith('s3://')
+    ? new PackageRevisions({
+        store: options.store,
+        bucket: parseS3Url(options.registry).bucket,
+        prefix: options.prefix,
+        log: options.log.child({ lane: 'package-events' }),
+        redraw: (entryId, packaged) => canvas.refresh(entryId, packaged),
+      })
+    : undefined;
+  return { jobs, revisions };
 }
 
 /**

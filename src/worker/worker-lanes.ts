@@ -1,6 +1,8 @@
 import type { HungJob } from '../config/worker-health-check.ts';
-import type { JobBody } from '../queue/queue.ts';
 import type { WorkerLoop } from './worker-loop.ts';
+
+/** One lane's loop, whatever the bodies it takes (jobs of the service, or events of another system). */
+export type WorkerLane = Pick<WorkerLoop, 'start' | 'stop' | 'isRunning' | 'isHealthy' | 'hungJobs'>;
 
 /**
  * Slots the interactive lane keeps for itself: a click is answered in well under a second, so
@@ -9,8 +11,8 @@ import type { WorkerLoop } from './worker-loop.ts';
 export const INTERACTIVE_SLOTS = 2;
 
 /** The worker's loops, one per lane, started, watched and stopped as one. */
-export class WorkerLanes<Body extends JobBody = JobBody> {
-  constructor(private readonly loops: readonly WorkerLoop<Body>[]) {}
+export class WorkerLanes {
+  constructor(private readonly loops: readonly WorkerLane[]) {}
 
   start(): void {
     for (const loop of this.loops) loop.start();

@@ -124,6 +124,38 @@ test('packaging engine (PACKAGER): the worker gets its URL and may send to that 
   );
 });
 
+test("package-revision events: with PACKAGER, an encrypted queue with its own dead-letter queue, fed by a rule on Quilt's events of the registry bucket; the worker gets its URL and may consume it", () => {
+  const quilt = (template: Template) => Object.values(template.findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('com.quiltdata'));
+  const rules = quilt(t);
+  assert.equal(rules.length, 1);
+  const rule = rules[0]!.Properties;
+  assert.deepEqual(rule.EventPattern, { source: ['com.quiltdata'], 'detail-type': ['package-revision'], detail: { bucket: ['acme-quilt-packages'] } });
+  assert.equal(rule.State, 'ENABLED');
+  const targetArn = JSON.stringify(rule.Targets[0].Arn);
+  const queues = t.findResources('AWS::SQS::Queue');
+  const [eventsId, eventsQueue] = Object.entries(queues).find(([id]) => targetArn.includes(id))!;
+  assert.match(eventsId, /PackageEvents/);
+  assert.equal(eventsQueue.Properties.FifoQueue, undefined, 'EventBridge sends no group id: a standard queue');
+  assert.equal(eventsQueue.Properties.SqsManagedSseEnabled, true);
+  const dlqId = JSON.stringify(eventsQueue.Properties.RedrivePolicy.deadLetterTargetArn).match(/"(\w+)","Arn"/)![1]!;
+  assert.match(dlqId, /PackageEventsDeadLetters/);
+  assert.equal(queues[dlqId]!.Properties.SqsManagedSseEnabled, true);
+  // EventBridge may send to the queue, and only for this rule.
+  const queuePolicy = JSON.stringify(t.findResources('AWS::SQS::QueuePolicy'));
+  assert.match(queuePolicy, /events\.amazonaws\.com/);
+  assert.deepEqual(workerEnv(t).PACKAGE_EVENT_QUEUE, { Ref: eventsId });
+  assert.equal(containerEnv(t, 'serve').PACKAGE_EVENT_QUEUE, undefined, 'the webhook never reads the events');
+  const on = (command: string, id: string, action: string) => taskRoleStatements(t, command).some((s) => [s.Action].flat().includes(action) && JSON.stringify(s.Resource).includes(id));
+  assert.ok(on('worker', eventsId, 'sqs:ReceiveMessage') && on('worker', eventsId, 'sqs:DeleteMessage'));
+  assert.ok(on('worker', dlqId, 'sqs:SendMessage'), 'the worker dead-letters a malformed event with its reason');
+  assert.ok(!on('serve', eventsId, 'sqs:ReceiveMessage'));
+  const alarms = JSON.stringify(t.findResources('AWS::CloudWatch::Alarm'));
+  assert.ok(alarms.includes(dlqId), 'the dead letters are watched by an alarm');
+  assert.ok(JSON.stringify(custom.template.Outputs ?? {}).includes('PackageEventQueueUrl'));
+  assert.equal(quilt(registry).length, 0);
+  assert.equal(workerEnv(registry).PACKAGE_EVENT_QUEUE, undefined, 'direct packaging draws the committed revision itself');
+});
+
 test('HTTP limits: the webhook container gets those given, the worker none; a bad one stops synth naming the prop', () => {
   const httpEnv = (env: Record<string, unknown>) => Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('HTTP_')));
   assert.deepEqual(httpEnv(containerEnv(t, 'serve')), { HTTP_BODY_TIMEOUT: '15', HTTP_MAX_CONNECTIONS: '128' });
@@ -204,8 +236,8 @@ test('alarm email: an SNS topic (TLS only) with the subscription, as every alarm
     PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
   });
   const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('Alarms'));
-  // Below desired (webhook, worker), task start failures, dead letters of each lane, 5xx.
-  assert.equal(alarms.length, 6);
+  // Below desired (webhook, worker), task start failures, dead letters of each lane and of the package events (PACKAGER is set), 5xx.
+  assert.equal(alarms.length, 7);
   for (const [, alarm] of alarms) assert.equal(alarm.Properties.AlarmActions.length, 1);
 });
 

@@ -23,6 +23,8 @@ export interface WebhookAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The interactive lane's dead letters (canvas clicks), watched like the jobs' own. */
   readonly interactiveDeadLetterQueue?: sqs.IQueue;
+  /** Quilt's package-revision events the worker could not use (integrated mode only). */
+  readonly packageEventDeadLetterQueue?: sqs.IQueue | undefined;
   readonly stage: apigw.Stage;
   /** Where alarms are mailed; default no notification (the alarms still show in CloudWatch). */
   readonly alarmEmail?: string;
@@ -78,6 +80,13 @@ export class WebhookAlarms extends Construct {
         'InteractiveDeadLetters',
         props.interactiveDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         { description: 'canvas clicks failed every delivery and wait in the interactive dead-letter queue' },
+      );
+    }
+    if (props.packageEventDeadLetterQueue !== undefined) {
+      this.add(
+        'PackageEventDeadLetters',
+        props.packageEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        { description: "Quilt's package-revision events failed every delivery, or were not readable, and wait in their dead-letter queue" },
       );
     }
     this.add(
